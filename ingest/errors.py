@@ -1,0 +1,52 @@
+"""The exception family of the ingest package.
+
+Every error carries an English ``message`` for logs and a German ``user_message``
+for staff. Callers at a boundary (CLI, web) show ``user_message``.
+"""
+
+
+class IngestError(Exception):
+    """Base class: a file could not be turned into a document."""
+
+    user_message = "Datei konnte nicht verarbeitet werden"
+
+    def __init__(self, message: str, detail: str | None = None):
+        super().__init__(message, detail)
+        self.message = message
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.message
+
+    def for_user(self) -> str:
+        if self.detail:
+            return f"{self.user_message}: {self.detail}"
+        return self.user_message
+
+
+class UnsupportedFormat(IngestError):
+    user_message = "Format nicht unterstützt"
+
+
+class CorruptFile(IngestError):
+    user_message = "Datei ist beschädigt"
+
+
+class EncryptedFile(IngestError):
+    user_message = "PDF ist verschlüsselt"
+
+
+class NoText(IngestError):
+    user_message = "kein Text gefunden (gescannt?)"
+
+
+class ParseTimeout(IngestError):
+    user_message = "Zeitlimit beim Lesen überschritten"
+
+
+class ParseMemoryError(IngestError):
+    user_message = "Speicherlimit beim Lesen überschritten"
+
+
+class FileTooLarge(IngestError):
+    user_message = "Datei ist zu groß"

@@ -1,0 +1,48 @@
+"""Registry of format parsers, chosen by the file's content (magic bytes)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.errors import UnsupportedFormat
+from ingest.records import ExtractedText
+
+
+@dataclass(frozen=True)
+class Parser:
+    """One file format: how to recognise it and how to read its text."""
+
+    name: str
+    sniff: Callable[[bytes, Path], bool]
+    parse: Callable[[Path], ExtractedText]
+
+
+_REGISTRY: list[Parser] = []
+
+
+def register(parser: Parser) -> Parser:
+    _REGISTRY.append(parser)
+    return parser
+
+
+def parsers() -> tuple[Parser, ...]:
+    return tuple(_REGISTRY)
+
+
+def detect(path: Path, head: bytes) -> Parser:
+    """Return the parser for a file, by content first, never by extension alone."""
+    for parser in _REGISTRY:
+        if parser.sniff(head, path):
+            return parser
+    raise UnsupportedFormat(f"unsupported format: {path.name}", _describe(head, path))
+
+
+def _describe(head: bytes, path: Path) -> str:
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "altes Office-Format (OLE)"
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix or "unbekannter Dateityp"
+
+
+# Import order is detection order: binary formats before the text fallback.
+from ingest.formats import docx, pdf, text  # noqa: E402,F401

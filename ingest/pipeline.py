@@ -1,0 +1,94 @@
+"""From a file path to a ParsedDocument: detect, parse, extract metadata."""
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ingest import formats, metadata
+from ingest.errors import FileTooLarge, IngestError, NoText
+from ingest.records import ExtractedText, ParsedDocument
+from ingest.sandbox import Limits, run_limited
+
+MIN_TEXT_CHARS = 20
+DEFAULT_LIMITS = Limits()
+_HEAD_BYTES = 8192
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_text(path: Path) -> tuple[str, ExtractedText]:
+    """Detect the format by content and return ``(format, text)`` in this process."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        head = fh.read(_HEAD_BYTES)
+    parser = formats.detect(path, head)
+    extracted = parser.parse(path)
+    if len(extracted.text.strip()) < MIN_TEXT_CHARS:
+        raise NoText(f"no text layer in {path.name}")
+    return parser.name, extracted
+
+
+def parse_in_process(path: Path, max_file_bytes: int = DEFAULT_LIMITS.max_file_bytes) -> ParsedDocument:
+    """Parse one file without a sandbox (tests, and the body of each worker)."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > max_file_bytes:
+        allowed = f"{size // 2**20} MB, erlaubt sind {max_file_bytes // 2**20} MB"
+        raise FileTooLarge(f"{path.name} has {size} bytes", allowed)
+    fmt, extracted = read_text(path)
+    return ParsedDocument(
+        path=str(path),
+        sha256=sha256_of(path),
+        size=size,
+        format=fmt,
+        text=extracted.text,
+        pages=extracted.pages,
+        metadata=metadata.extract_metadata(extracted.text),
+    )
+
+
+def parse_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> ParsedDocument:
+    """Parse one file in a child process with limits; raise IngestError on failure."""
+    for _, result in parse_many([path], limits, workers=1):
+        if isinstance(result, IngestError):
+            raise result
+        return result
+    raise AssertionError("parse_many yielded nothing")
+
+
+def parse_many(
+    paths: Iterable[Path], limits: Limits = DEFAULT_LIMITS, workers: int | None = None
+) -> Iterator[tuple[Path, ParsedDocument | IngestError]]:
+    """Parse files in parallel workers; yield each path with its document or error."""
+    metadata.prepare()
+    job = _Job(limits.max_file_bytes)
+    yield from run_limited(job, paths, limits, workers or os.cpu_count() or 1)
+
+
+class _Job:
+    """A picklable callable that parses one path (runs in the child)."""
+
+    def __init__(self, max_file_bytes: int):
+        self.max_file_bytes = max_file_bytes
+
+    def __call__(self, path: Path) -> ParsedDocument:
+        return parse_in_process(path, self.max_file_bytes)
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Every regular file under the given files and folders, sorted, hidden ones skipped."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path).parts
+                if child.is_file() and not any(part.startswith(".") for part in rel):
+                    yield child
+        else:
+            yield path

@@ -1,0 +1,133 @@
+"""Run parsers in child processes with a time limit and a memory limit.
+
+Each file is parsed in a forked child with ``RLIMIT_AS`` set; the parent
+waits with a deadline and kills a child that overruns. Up to ``workers``
+children run at once, so a batch uses every core and one bad file never
+stops the others.
+"""
+
+import logging
+import os
+import resource
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing import connection, get_context
+from pathlib import Path
+
+from ingest.errors import CorruptFile, IngestError, ParseMemoryError, ParseTimeout
+
+log = logging.getLogger(__name__)
+
+_CTX = get_context("fork")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one parse."""
+
+    seconds: float = 120.0
+    memory_bytes: int = 2 * 1024**3
+    max_file_bytes: int = 100 * 1024**2
+
+
+@dataclass
+class _Running:
+    process: object
+    conn: connection.Connection
+    item: object
+    deadline: float
+
+
+def run_limited(
+    func: Callable, items: Iterable, limits: Limits, workers: int = 1
+) -> Iterator[tuple[object, object]]:
+    """Yield ``(item, func(item) or IngestError)`` in completion order."""
+    pending = iter(items)
+    running: dict[connection.Connection, _Running] = {}
+    while True:
+        while len(running) < max(workers, 1):
+            item = next(pending, _DONE)
+            if item is _DONE:
+                break
+            job = _start(func, item, limits)
+            running[job.conn] = job
+        if not running:
+            return
+        yield from _collect(running)
+
+
+_DONE = object()
+
+
+def _start(func: Callable, item, limits: Limits) -> _Running:
+    parent_conn, child_conn = _CTX.Pipe(duplex=False)
+    process = _CTX.Process(target=_child, args=(child_conn, func, item, limits.memory_bytes), daemon=True)
+    process.start()
+    child_conn.close()
+    return _Running(process, parent_conn, item, time.monotonic() + limits.seconds)
+
+
+def _collect(running: dict) -> Iterator[tuple[object, object]]:
+    timeout = max(0.0, min(job.deadline for job in running.values()) - time.monotonic())
+    ready = connection.wait(list(running), timeout=timeout)
+    for conn in ready:
+        job = running.pop(conn)
+        yield job.item, _receive(job)
+    now = time.monotonic()
+    for conn in [c for c, job in running.items() if job.deadline <= now]:
+        job = running.pop(conn)
+        _stop(job)
+        log.warning("parser timed out on %s", job.item)
+        yield job.item, ParseTimeout(f"parser exceeded its time limit on {job.item}")
+
+
+def _receive(job: _Running):
+    try:
+        status, payload = job.conn.recv()
+    except (EOFError, OSError):
+        payload = _crashed(job)
+    else:
+        if status == "memory":
+            payload = ParseMemoryError(f"parser exceeded its memory limit on {job.item}")
+    _stop(job)
+    return payload
+
+
+def _crashed(job: _Running) -> IngestError:
+    job.process.join(timeout=5)
+    code = job.process.exitcode
+    log.error("parser process died on %s with exit code %s", job.item, code)
+    if code is not None and code < 0 and -code == 9:
+        return ParseMemoryError(f"parser killed (out of memory?) on {job.item}")
+    return CorruptFile(f"parser process died (exit code {code}) on {job.item}", "Parser abgestürzt")
+
+
+def _stop(job: _Running) -> None:
+    job.conn.close()
+    if job.process.is_alive():
+        job.process.kill()
+    job.process.join(timeout=10)
+    job.process.close()
+
+
+def _child(conn, func: Callable, item, memory_bytes: int) -> None:
+    code = 0
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        conn.send(("ok", func(item)))
+    except IngestError as exc:
+        conn.send(("error", exc))
+    except MemoryError:
+        conn.send(("memory", None))
+    except RecursionError as exc:
+        conn.send(("error", CorruptFile(f"parser recursion limit on {item}: {exc!r}", "zu tief verschachtelt")))
+    except Exception as exc:
+        conn.send(("error", CorruptFile(f"unexpected parser error on {item}: {exc!r}")))
+    finally:
+        conn.close()
+        os._exit(code)
+
+
+def file_size_ok(path: Path, limits: Limits) -> bool:
+    return path.stat().st_size <= limits.max_file_bytes
