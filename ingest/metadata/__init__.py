@@ -1,0 +1,45 @@
+"""Metadata from a document's plain text: type, title, date, place, party, topics.
+
+Pure functions over text, no I/O after ``prepare()``. The pipeline calls ``prepare()`` once in the parent
+process (so forked workers share the built indexes) and ``extract_metadata`` once per document.
+"""
+
+from ingest.metadata import parties as _parties
+from ingest.metadata import places as _places
+from ingest.metadata import topics as _topics
+from ingest.metadata.dates import extract_date
+from ingest.metadata.doctype import extract_doc_type
+from ingest.metadata.faction import extract_faction
+from ingest.metadata.text import clean
+from ingest.metadata.titles import extract_title
+from ingest.records import Metadata
+
+MAX_CHARS = 200_000
+
+
+def prepare() -> None:
+    """Load reference data and build lookup structures once; safe to call again."""
+    _places.prepare()
+    _parties.prepare()
+    _topics.prepare()
+
+
+def extract_metadata(text: str) -> Metadata:
+    """All metadata fields the text supports; unknown fields stay None/empty."""
+    prepare()
+    text = clean(text[:MAX_CHARS])
+    title = extract_title(text)
+    place = _places.extract_place(text)
+    authors = _parties.extract_parties(text)
+    return Metadata(
+        doc_type=extract_doc_type(text),
+        title=title,
+        date=extract_date(text),
+        municipality=place.municipality,
+        district=place.district,
+        state=place.state,
+        party=authors[0] if authors else None,
+        parties=authors,
+        faction=extract_faction(text),
+        topics=_topics.extract_topics(text, title),
+    )

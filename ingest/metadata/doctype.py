@@ -1,0 +1,43 @@
+"""Document type from the type word in the letterhead ("Antrag", "Kleine Anfrage", "PM", "Haushaltsrede" ...)."""
+
+import re
+
+from ingest.metadata.text import head_lines
+
+DOC_TYPES = (
+    "antrag", "aenderungsantrag", "anfrage", "pressemitteilung", "resolution", "rede", "stellungnahme", "sonstiges",
+)
+
+# Checked in this order on each letterhead line; the first line with a match decides.
+TYPE_WORDS: tuple[tuple[str, re.Pattern], ...] = (
+    ("aenderungsantrag", re.compile(r"\b(?:Änderungs|Ergänzungs|Ersetzungs)-?antrag", re.IGNORECASE)),
+    ("sonstiges", re.compile(
+        r"\b(?:Wahlprogramm|Kommunalwahlprogramm|Offener Brief|Newsletter|Stellenanzeige|Stellenausschreibung|"
+        r"Einladung|Protokoll|Niederschrift|Tagesordnung|Rundbrief)\b", re.IGNORECASE)),
+    ("anfrage", re.compile(
+        r"\b(?:Kleine|Große|Schriftliche|Mündliche)\s+Anfrage|\bAnfrage\b|\bAnfragen\b|\bSachstandsanfrage\b|"
+        r"\bInterpellation\b|\bBerichtsantrag\b", re.IGNORECASE)),
+    ("pressemitteilung", re.compile(
+        r"\bPresse(?:mitteilung|erklärung|information|meldung)\b|^PM\b|\bPM\s*[:\-–]", re.IGNORECASE)),
+    ("resolution", re.compile(r"\bResolution\b", re.IGNORECASE)),
+    ("rede", re.compile(
+        r"\b(?:Haushalts|Etat)?rede\b|\bRedebeitrag\b|\bAktuelle Stunde\b|gesprochene Wort|\bRede:", re.IGNORECASE)),
+    ("stellungnahme", re.compile(r"\bStellungnahme\b|\bPositionspapier\b|\bGegendarstellung\b", re.IGNORECASE)),
+    ("antrag", re.compile(
+        r"\b(?:Dringlichkeits|Haushalts|Prüf|Eil|Sach|Fraktions|Gemeinsamer\s)?-?antrag\b|\bAntrag\b|"
+        r"möge\s+beschließen|\bbeantrag(?:t|en)\b", re.IGNORECASE)),
+)
+BODY_MOTION = re.compile(r"möge\s+(?:folgendes\s+)?beschließen|wir\s+beantragen|beantragt,|Beschlussvorschlag", re.I)
+BODY_QUESTION = re.compile(r"\bwir\s+fragen\b|\bfragen\s+wir\b|\bAnfrage\b|beantwortung", re.IGNORECASE)
+
+
+def extract_doc_type(text: str) -> str:
+    """One of DOC_TYPES; "sonstiges" when no type word is found."""
+    for line in head_lines(text, 12):
+        for doc_type, pattern in TYPE_WORDS:
+            if pattern.search(line):
+                return doc_type
+    body = text[:6000]
+    if BODY_MOTION.search(body):
+        return "antrag"
+    return "sonstiges"

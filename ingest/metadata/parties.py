@@ -1,0 +1,74 @@
+"""Authoring parties from the letterhead, canonical as in parties.csv."""
+
+import re
+
+from ingest import reference
+from ingest.metadata.text import head_lines
+
+# Extra spellings beyond parties.csv (general German usage), as regex fragments.
+EXTRA_PATTERNS = {
+    "DIE LINKE": [r"Linken?-?(?:fraktion|Fraktion)", r"Die Linke", r"LINKEN?", r"Linken"],
+    "GRÜNE": [r"Grünen?", r"GRÜNEN?", r"Bündnis ?90", r"BÜNDNIS ?90", r"B ?90"],
+    "SPD": [r"SPD"],
+    "CDU": [r"CDU"],
+    "CSU": [r"CSU"],
+    "FDP": [r"FDP", r"F\.D\.P\."],
+    "AfD": [r"AfD", r"AFD"],
+    "Freie Wähler": [r"Freie[n]? Wähler", r"FREIE[N]? WÄHLER", r"FW", r"FWG"],
+    "Piraten": [r"Piraten", r"PIRATEN", r"Piratenpartei"],
+    "ÖDP": [r"ÖDP", r"ödp"],
+    "Volt": [r"Volt"],
+    "BSW": [r"BSW"],
+    "Die PARTEI": [r"Die PARTEI", r"DIE PARTEI"],
+    "Tierschutzpartei": [r"Tierschutzpartei", r"Tierschutz hier!?"],
+}
+# Organisations that are not parties: their documents have no party even if parties are named.
+NON_PARTY = re.compile(
+    r"^keine\b|Bürgerinitiative|\bBI\b|Stadtteilbeirat|Beirat\b|Wählergemeinschaft|Wählervereinigung|"
+    r"Bürgerliste|Bürgerverein|Verwaltung\b|Oberbürgermeister(?:in)?\b(?!\s*Dr)|Bürgermeister(?:in)?\b|"
+    r"\be\.\s?V\.|Initiative\b|Blog\b|Elternbeirat|Landratsamt|Stadt\s+\w+\s*$",
+    re.IGNORECASE,
+)
+_BOUNDARY_L = r"(?<![A-Za-zÄÖÜäöüß])"
+_BOUNDARY_R = r"(?![a-zäöüß])"
+
+_pattern: re.Pattern | None = None
+_group_party: dict[str, str] = {}
+
+
+def prepare() -> None:
+    """Build the one alternation regex over all party spellings."""
+    global _pattern
+    if _pattern is not None:
+        return
+    alternatives = []
+    for index, party in enumerate(reference.parties()):
+        spellings = {re.escape(party)} | {re.escape(a) for a in reference.party_aliases()[party]}
+        spellings |= set(EXTRA_PATTERNS.get(party, []))
+        group = f"p{index}"
+        _group_party[group] = party
+        body = "|".join(sorted(spellings, key=len, reverse=True))
+        alternatives.append(f"(?P<{group}>{_BOUNDARY_L}(?:{body}){_BOUNDARY_R})")
+    _pattern = re.compile("|".join(alternatives))
+
+
+def parties_in(line: str) -> list[str]:
+    """Canonical parties named in a line, in order of appearance, without repeats."""
+    prepare()
+    found: list[str] = []
+    for m in _pattern.finditer(line):
+        party = _group_party[m.lastgroup]
+        if party not in found:
+            found.append(party)
+    return found
+
+
+def extract_parties(text: str) -> tuple[str, ...]:
+    """Authoring parties, first-named first; () when the author is not a party."""
+    for line in head_lines(text, 8):
+        named = parties_in(line)
+        if NON_PARTY.search(line) and not named:
+            return ()
+        if named:
+            return tuple(named)
+    return ()
