@@ -1,0 +1,46 @@
+# Antragsarchiv: `make run` serves the demo, `make test` runs every check.
+PY      ?= $(shell command -v python3.11 || command -v python3)
+VENV    := .venv
+BIN     := $(VENV)/bin
+DEPS    := $(VENV)/.deps-installed
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+N       ?= 10000
+ARCHIVE_DIR ?= data
+APT_PACKAGES := chromium
+export ARCHIVE_DIR
+
+.PHONY: run test lint unit browser bench system-deps deps demo clean
+
+run: deps demo ## set up, load the demo corpus, serve on http://127.0.0.1:5000
+	$(BIN)/waitress-serve --host $(HOST) --port $(PORT) --threads 8 --call search_app:create_app
+
+test: deps system-deps ## ruff, the tests and the browser tests, warnings as errors
+	$(BIN)/ruff check .
+	$(BIN)/pytest -W error -q
+
+bench: deps ## build a synthetic store of N documents and measure (make bench N=100000)
+	$(BIN)/python -m bench --docs $(N)
+
+demo: deps
+	$(BIN)/flask --app search_app ingest data/sample
+
+deps: $(DEPS)
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+$(DEPS): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+system-deps: ## Debian packages the tests use (Chromium for Playwright)
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+clean:
+	rm -rf $(VENV) $(ARCHIVE_DIR)/archive.db* $(ARCHIVE_DIR)/index $(ARCHIVE_DIR)/originals

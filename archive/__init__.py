@@ -1,0 +1,96 @@
+"""The store and the search: SQLite is the truth, Whoosh is derived from it.
+
+    >>> from archive import Archive, SearchRequest
+    >>> archive = Archive.open("data")
+    >>> for outcome in archive.ingest(["eingang/"]):
+    ...     print(outcome.status)
+    >>> archive.search(SearchRequest(q="Kita Gebühren")).total
+"""
+
+import logging
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import ingest
+from archive.errors import ArchiveError, BadRequest, IndexWriteError, NotFound, StoreError
+from archive.index import Index
+from archive.index import rebuild as rebuild_index
+from archive.ingesting import Outcome, ingest_files
+from archive.search import SearchRequest, SearchResult, search
+from archive.store import Store
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "Archive",
+    "ArchiveError",
+    "BadRequest",
+    "IndexWriteError",
+    "NotFound",
+    "Outcome",
+    "SearchRequest",
+    "SearchResult",
+    "StoreError",
+]
+
+
+class Archive:
+    """One store folder: ``archive.db``, ``originals/`` and ``index/``.
+
+    The ``Index`` may be shared between Archive objects of one process (the
+    web app keeps one, so searchers survive across requests).
+    """
+
+    def __init__(self, root: Path, index: Index | None = None):
+        self.root = Path(root)
+        self.store = Store(self.root)
+        self.index = index or Index(self.root / "index")
+
+    @classmethod
+    def open(cls, root: Path, index: Index | None = None) -> "Archive":
+        """Open a store and rebuild its index if the schema version changed."""
+        archive = cls(root, index)
+        if archive.index.needs_rebuild():
+            log.info("index missing or of an older schema version: rebuilding from SQLite")
+            archive.reindex()
+        return archive
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- writing -------------------------------------------------------
+
+    def ingest(self, paths: Iterable[Path], workers: int | None = None, batch_size: int = 50,
+               limits: ingest.Limits | None = None) -> Iterator[Outcome]:
+        return ingest_files(self.store, self.index, paths, workers=workers, batch_size=batch_size, limits=limits)
+
+    def reindex(self, batch: int = 500, on_batch=None) -> int:
+        """Rebuild the index from SQLite in batches (bounded memory) and swap it in."""
+        return rebuild_index(self.index.path, self.store.iter_documents(batch), on_batch)
+
+    # -- reading -------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        searcher, table = self.index.searcher()
+        return search(searcher, table, request, self._snippet_texts)
+
+    def _snippet_texts(self, ids: list[int]) -> dict[int, str]:
+        return self.store.texts(ids, 50_000)
+
+    def document(self, doc_id: int) -> dict:
+        return self.store.get(doc_id)
+
+    def documents(self, ids: list[int]) -> dict[int, dict]:
+        return self.store.get_many(ids)
+
+    def original(self, doc_id: int) -> tuple[Path, dict]:
+        """The stored original file of a document and its ``files`` row."""
+        doc = self.store.get(doc_id, with_text=False)
+        row = self.store.file_for(doc["sha256"])
+        path = self.root / row["stored_path"]
+        if not path.is_file():
+            raise NotFound(f"original of document {doc_id} missing at {path}")
+        return path, row
+
+    def count(self) -> int:
+        return self.store.count()

@@ -1,0 +1,98 @@
+"""CLI commands owned by the archive package: ``ingest`` and ``reindex``.
+
+Plain click commands; ``search_app`` registers them on ``flask``. The store
+folder comes from ``--archive-dir`` or the ``ARCHIVE_DIR`` environment variable.
+"""
+
+import json
+import logging
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+import ingest
+from archive import Archive, ArchiveError
+from archive.ingesting import ADDED, FAILED, UNCHANGED, Outcome
+
+archive_dir_option = click.option(
+    "--archive-dir", envvar="ARCHIVE_DIR", default="data", show_default=True, type=click.Path(path_type=Path),
+    help="Store folder (env ARCHIVE_DIR).",
+)
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON line per file instead of a summary.")
+@click.option("--workers", type=int, default=None, help="Parallel parse processes (default: all cores).")
+@archive_dir_option
+def ingest_command(paths: tuple[Path, ...], as_json: bool, workers: int | None, archive_dir: Path) -> None:
+    """Add the DOCX/PDF/text files in PATHS (folders recursively) to the archive.
+
+    Files already stored (same content) are reported as unchanged; a file that
+    cannot be read is reported with a reason and the batch goes on. Exit status
+    1 if any file failed.
+
+    \b
+    Examples:
+      flask --app search_app ingest ~/eingang/
+      flask --app search_app ingest --json antrag.pdf anfrage.docx
+      ARCHIVE_DIR=/srv/archiv flask --app search_app ingest eingang/
+    """
+    files = list(ingest.iter_files(paths))
+    archive = _open(archive_dir)
+    counts: Counter = Counter()
+    failures: list[Outcome] = []
+    started = time.monotonic()
+    with tqdm(total=len(files), unit=" Dateien", desc="Import", file=sys.stderr, disable=None) as bar:
+        for outcome in archive.ingest(files, workers=workers):
+            counts[outcome.status] += 1
+            if outcome.status == FAILED:
+                failures.append(outcome)
+            if as_json:
+                click.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
+            bar.update(1)
+    archive.close()
+    if not as_json:
+        _summary(counts, failures, time.monotonic() - started)
+    sys.exit(1 if failures else 0)
+
+
+def _summary(counts: Counter, failures: list[Outcome], seconds: float) -> None:
+    click.echo(f"Neu: {counts[ADDED]}, unverändert (Duplikate): {counts[UNCHANGED]}, "
+               f"fehlgeschlagen: {counts[FAILED]} – in {seconds:.1f} s")
+    for outcome in failures:
+        click.echo(f"  FEHLER {outcome.file}: {outcome.error}")
+
+
+@click.command("reindex")
+@click.option("--batch", type=int, default=500, show_default=True, help="Documents read from SQLite at a time.")
+@archive_dir_option
+def reindex_command(batch: int, archive_dir: Path) -> None:
+    """Rebuild the search index from SQLite and swap it in when complete.
+
+    \b
+    Examples:
+      flask --app search_app reindex
+      ARCHIVE_DIR=/srv/archiv flask --app search_app reindex --batch 200
+    """
+    archive = _open(archive_dir, rebuild=False)
+    started = time.monotonic()
+    with tqdm(total=archive.count(), unit=" Dok.", desc="Index", file=sys.stderr, disable=None) as bar:
+        count = archive.reindex(batch, on_batch=bar.update)
+    archive.close()
+    click.echo(f"{count} Dokumente indexiert in {time.monotonic() - started:.1f} s")
+
+
+def _open(archive_dir: Path, rebuild: bool = True) -> Archive:
+    try:
+        return Archive.open(archive_dir) if rebuild else Archive(archive_dir)
+    except ArchiveError as exc:
+        logging.getLogger(__name__).exception("cannot open archive at %s", archive_dir)
+        raise click.ClickException(exc.for_user()) from exc
+
+
+COMMANDS = (ingest_command, reindex_command)

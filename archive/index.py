@@ -1,0 +1,249 @@
+"""The Whoosh index: derived from SQLite, rebuildable at any time.
+
+One writer at a time (Whoosh's write lock). Readers keep a searcher per
+thread and refresh it only when the index changed. Facet values live in a
+per-document column, decoded once per segment into a ``FacetTable`` so that
+facet counts and filters never touch stored documents.
+"""
+
+import logging
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
+from whoosh.searching import Searcher
+from whoosh.writing import LockError
+
+from archive.analysis import german_analyzer
+from archive.errors import IndexWriteError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+VERSION_FILE = "ANTRAGSARCHIV_VERSION"
+FIELD_SEP, VALUE_SEP = "\x1f", "\x1e"
+# Order of the values packed into the ``facets`` column. Multi-valued ones are tuples.
+PACKED = ("id", "doc_type", "municipality", "district", "state", "party", "faction", "topic", "year", "date")
+MULTI = frozenset({"party", "topic"})
+
+
+def build_schema() -> Schema:
+    analyzer = german_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, phrase=True),
+        body=TEXT(analyzer=analyzer, phrase=True),
+        faction=TEXT(analyzer=analyzer, phrase=True),
+        doc_type=ID,
+        municipality=ID,
+        municipality_name=KEYWORD(lowercase=True, commas=True),
+        district=ID,
+        district_name=KEYWORD(lowercase=True, commas=True),
+        state=KEYWORD(lowercase=True, commas=True),
+        party=KEYWORD(lowercase=True, commas=True),
+        topic=KEYWORD(commas=True),
+        year=ID,
+        facets=COLUMN(),
+    )
+
+
+def index_fields(row: dict) -> dict:
+    """The Whoosh document for one ``documents`` row."""
+    parties = row.get("parties") or ([row["party"]] if row.get("party") else [])
+    return {
+        "id": str(row["id"]),
+        "title": row.get("title") or "",
+        "body": row.get("text") or "",
+        "faction": row.get("faction") or "",
+        "doc_type": row["doc_type"],
+        "municipality": row.get("municipality_ars") or "",
+        "municipality_name": row.get("municipality") or "",
+        "district": row.get("district_ars") or "",
+        "district_name": row.get("district") or "",
+        "state": row.get("state") or "",
+        "party": ",".join(parties),
+        "topic": ",".join(row.get("topics") or []),
+        "year": str(row["year"]) if row.get("year") else "",
+        "facets": pack(row, parties),
+    }
+
+
+def pack(row: dict, parties: list[str]) -> bytes:
+    values = {
+        "id": str(row["id"]),
+        "doc_type": row["doc_type"],
+        "municipality": row.get("municipality_ars") or "",
+        "district": row.get("district_ars") or "",
+        "state": row.get("state") or "",
+        "party": VALUE_SEP.join(parties),
+        "faction": row.get("faction") or "",
+        "topic": VALUE_SEP.join(row.get("topics") or []),
+        "year": str(row["year"]) if row.get("year") else "",
+        "date": (row.get("date") or "").replace("-", ""),
+    }
+    return FIELD_SEP.join(values[name] for name in PACKED).encode("utf-8")
+
+
+def unpack(raw: bytes) -> tuple:
+    parts = raw.decode("utf-8").split(FIELD_SEP) if raw else [""] * len(PACKED)
+    out = []
+    for name, value in zip(PACKED, parts, strict=True):
+        if name in MULTI:
+            out.append(tuple(v for v in value.split(VALUE_SEP) if v))
+        elif name in ("id", "date"):
+            out.append(int(value) if value else 0)
+        else:
+            out.append(value or None)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class FacetTable:
+    """Per-docnum facet values of one searcher, as columns (lists) by name."""
+
+    columns: dict
+
+    def __getitem__(self, name: str) -> list:
+        return self.columns[name]
+
+
+class Index:
+    """The index folder: open, write, rebuild, and per-thread searchers."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        self._segment_cache: dict[str, list[tuple]] = {}
+        self._lock = threading.Lock()
+        self._ix = None
+        self._build_id = None
+
+    # -- state ---------------------------------------------------------
+
+    def needs_rebuild(self) -> bool:
+        return self._read_version()[0] != SCHEMA_VERSION or not whoosh_index.exists_in(self.path)
+
+    def _read_version(self) -> tuple[int | None, str | None]:
+        try:
+            version, build_id = (self.path / VERSION_FILE).read_text().split()
+            return int(version), build_id
+        except (OSError, ValueError):
+            return None, None
+
+    def _open(self):
+        with self._lock:
+            _, build_id = self._read_version()
+            if self._ix is None or build_id != self._build_id:
+                if not whoosh_index.exists_in(self.path):
+                    create_empty(self.path)
+                    _, build_id = self._read_version()
+                self._ix = whoosh_index.open_dir(str(self.path))
+                self._build_id = build_id
+            return self._ix
+
+    # -- writing -------------------------------------------------------
+
+    def add(self, rows: Iterable[dict]) -> None:
+        """Add or replace documents and commit; raise IndexWriteError on failure."""
+        ix = self._open()
+        try:
+            writer = ix.writer(timeout=120.0)
+        except LockError as exc:
+            raise IndexWriteError(f"index is locked by another writer: {exc!r}") from exc
+        try:
+            for row in rows:
+                writer.update_document(**index_fields(row))
+        except Exception as exc:
+            writer.cancel()
+            log.exception("index write failed, nothing committed")
+            raise IndexWriteError(f"index write failed: {exc!r}") from exc
+        writer.commit()
+
+    # -- reading -------------------------------------------------------
+
+    def searcher(self) -> tuple[Searcher, FacetTable]:
+        """This thread's searcher and facet table, refreshed if the index changed."""
+        ix = self._open()
+        state = getattr(self._local, "state", None)
+        if state is None or state[0] is not ix:
+            searcher = ix.searcher()
+            state = (ix, searcher, self._facet_table(searcher), time.monotonic())
+        elif time.monotonic() - state[3] > 0.5:
+            searcher = state[1]
+            if not searcher.up_to_date():
+                searcher = searcher.refresh()
+                state = (ix, searcher, self._facet_table(searcher), time.monotonic())
+            else:
+                state = (*state[:3], time.monotonic())
+        self._local.state = state
+        return state[1], state[2]
+
+    def _facet_table(self, searcher: Searcher) -> FacetTable:
+        rows: list[tuple] = []
+        live = set()
+        for leaf, _offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            key = f"{self._build_id}:{reader.segment().segment_id()}" if reader.segment() else None
+            live.add(key)
+            if key not in self._segment_cache:
+                self._segment_cache[key] = [unpack(v) for v in reader.column_reader("facets")]
+            rows.extend(self._segment_cache[key])
+        for stale in set(self._segment_cache) - live:
+            self._segment_cache.pop(stale, None)
+        columns = {name: [r[i] for r in rows] for i, name in enumerate(PACKED)}
+        return FacetTable(columns)
+
+    def close(self) -> None:
+        state = getattr(self._local, "state", None)
+        if state:
+            state[1].close()
+            self._local.state = None
+
+
+def create_empty(path: Path) -> None:
+    """Create an empty index with the current schema and version marker."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    whoosh_index.create_in(str(path), build_schema())
+    (path / VERSION_FILE).write_text(f"{SCHEMA_VERSION} {uuid.uuid4().hex}\n")
+
+
+def rebuild(path: Path, batches: Iterable[list[dict]], on_batch=None, limitmb: int = 256) -> int:
+    """Build a fresh index beside the live one from row batches, then swap it in."""
+    path = Path(path)
+    fresh = path.with_name(path.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    ix = whoosh_index.create_in(str(fresh), build_schema())
+    writer = ix.writer(limitmb=limitmb)
+    count = 0
+    try:
+        for batch in batches:
+            for row in batch:
+                writer.add_document(**index_fields(row))
+            count += len(batch)
+            if on_batch:
+                on_batch(len(batch))
+    except BaseException:
+        writer.cancel()
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    writer.commit()
+    (fresh / VERSION_FILE).write_text(f"{SCHEMA_VERSION} {uuid.uuid4().hex}\n")
+    _swap(fresh, path)
+    return count
+
+
+def _swap(fresh: Path, live: Path) -> None:
+    old = live.with_name(live.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if live.exists():
+        live.rename(old)
+    fresh.rename(live)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,235 @@
+"""Run a search: compile the query, filter and count facets, rank, page, snippet.
+
+Facet counts and filters come from the searcher's ``FacetTable`` (values per
+docnum, decoded once per segment), never from stored documents. Filters
+repeated within a facet are ORed, filters across facets ANDed, and each
+facet's counts ignore that facet's own filter (so the user can add an OR value).
+"""
+
+import heapq
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import chain
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from archive import analysis
+from archive.errors import BadRequest
+from archive.facets import BY_NAME, BY_QUERY_FIELD, FACETS, Facet
+from archive.index import FacetTable
+from archive.query import ParsedQuery, highlight_terms, parse, to_whoosh
+from archive.snippets import make_snippet
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PER_PAGE = 100
+MAX_WINDOW = 10_000  # deepest hit a page may reach
+SNIPPET_SOURCE_CHARS = 50_000
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    q: str = ""
+    filters: dict = field(default_factory=dict)  # facet name -> tuple of values
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+
+    def __post_init__(self):
+        if self.sort not in SORTS:
+            raise BadRequest(f"Unbekannte Sortierung: {self.sort!r} (erlaubt: {', '.join(SORTS)})")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise BadRequest(f"per_page muss zwischen 1 und {MAX_PER_PAGE} liegen")
+        if self.page < 1 or self.page * self.per_page > MAX_WINDOW:
+            raise BadRequest(f"page muss zwischen 1 und {MAX_WINDOW // self.per_page} liegen")
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value and not _DATE.match(value):
+                raise BadRequest(f"{name} muss das Format JJJJ-MM-TT haben")
+        unknown = set(self.filters) - set(BY_NAME)
+        if unknown:
+            raise BadRequest(f"Unbekannter Filter: {', '.join(sorted(unknown))}")
+
+
+@dataclass(frozen=True)
+class FacetCount:
+    value: str
+    label: str
+    count: int
+    active: bool = False
+
+
+@dataclass(frozen=True)
+class Hit:
+    docnum: int
+    id: int
+    score: float | None
+    snippet: str = ""  # Markup: escaped text with <mark> highlights
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    request: SearchRequest
+    parsed: ParsedQuery
+    total: int
+    hits: list
+    facets: dict  # facet name -> list[FacetCount]
+
+    @property
+    def hints(self) -> tuple[str, ...]:
+        return self.parsed.hints
+
+
+def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
+           texts: Callable[[list[int]], dict[int, str]]) -> SearchResult:
+    """Answer one request; ``texts(ids)`` supplies document texts for snippets."""
+    parsed = parse(request.q)
+    compiled = to_whoosh(parsed.node, searcher=searcher, fields=FIELD_QUERIES)
+    matched = set(searcher.docs_for_query(compiled))
+    allowed = _filter_sets(table, request)
+    final = _intersect(matched, allowed.values())
+    facets = {f.name: _count(table, f, _intersect(matched, _others(allowed, f.name)), request) for f in FACETS}
+    hits = _rank(searcher, table, compiled, final, request, ranked=bool(request.q.strip()))
+    hits = _with_snippets(hits, parsed, searcher, texts)
+    return SearchResult(request, parsed, len(final), hits, facets)
+
+
+# -- filters and facets --------------------------------------------------
+
+
+def _filter_sets(table: FacetTable, request: SearchRequest) -> dict[str, set[int]]:
+    """One docnum set per active filter (facet filters and the date range)."""
+    sets: dict[str, set[int]] = {}
+    for name, values in request.filters.items():
+        if values:
+            sets[name] = _docs_with(table, BY_NAME[name], values)
+    if request.date_from or request.date_to:
+        low = int((request.date_from or "0000-00-00").replace("-", ""))
+        high = int((request.date_to or "9999-12-31").replace("-", ""))
+        sets["date"] = {d for d, v in enumerate(table["date"]) if v and low <= v <= high}
+    return sets
+
+
+def _docs_with(table: FacetTable, facet: Facet, values: Iterable[str]) -> set[int]:
+    wanted = set(chain.from_iterable(facet.resolver(v) for v in values))
+    column = table[facet.name]
+    if facet.multi:
+        return {d for d, vs in enumerate(column) if not wanted.isdisjoint(vs)}
+    return {d for d, v in enumerate(column) if v in wanted}
+
+
+def _others(allowed: dict[str, set[int]], name: str) -> list[set[int]]:
+    return [docs for key, docs in allowed.items() if key != name]
+
+
+def _intersect(base: set[int], others: Iterable[set[int]]) -> set[int]:
+    result = base
+    for docs in sorted(others, key=len):
+        result = result & docs
+    return result
+
+
+def _count(table: FacetTable, facet: Facet, docs: set[int], request: SearchRequest) -> list[FacetCount]:
+    column = table[facet.name]
+    values = map(column.__getitem__, docs)
+    counts = Counter(chain.from_iterable(values)) if facet.multi else Counter(values)
+    counts.pop(None, None)
+    active = set(chain.from_iterable(facet.resolver(v) for v in request.filters.get(facet.name, ())))
+    for value in active:
+        counts.setdefault(value, 0)
+    if facet.order == "value_desc":
+        ordered = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
+    else:
+        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [FacetCount(v, facet.labeler(v), n, v in active) for v, n in ordered]
+
+
+# -- ranking -------------------------------------------------------------
+
+
+def _rank(searcher: Searcher, table: FacetTable, compiled, final: set[int], request: SearchRequest,
+          ranked: bool) -> list[Hit]:
+    window = request.page * request.per_page
+    start = window - request.per_page
+    if not final:
+        return []
+    if request.sort == "relevance" and ranked:
+        scored = _by_score(searcher, table, compiled, final, window)
+    else:
+        scored = _by_date(table, final, window, newest=request.sort != "oldest")
+    ids = table["id"]
+    return [Hit(docnum, ids[docnum], score) for docnum, score in scored[start:window]]
+
+
+def _by_score(searcher: Searcher, table: FacetTable, compiled, final: set[int], window: int):
+    results = searcher.search(compiled, filter=final, limit=window)
+    dates = table["date"]
+    pairs = [(hit.docnum, hit.score) for hit in results]
+    # Equal scores: the more recent document first.
+    pairs.sort(key=lambda p: (-round(p[1], 6), -dates[p[0]]))
+    return pairs
+
+
+def _by_date(table: FacetTable, final: set[int], window: int, newest: bool):
+    dates = table["date"]
+    if newest:
+        chosen = heapq.nlargest(window, final, key=lambda d: (dates[d], d))
+    else:
+        chosen = heapq.nsmallest(window, final, key=lambda d: (dates[d] or 99999999, d))
+    return [(d, None) for d in chosen]
+
+
+def _with_snippets(hits: list[Hit], parsed: ParsedQuery, searcher: Searcher,
+                   texts: Callable[[list[int]], dict[int, str]]) -> list[Hit]:
+    if not hits:
+        return hits
+    terms = highlight_terms(parsed.node, searcher)
+    bodies = texts([hit.id for hit in hits])
+    return [Hit(h.docnum, h.id, h.score, make_snippet(bodies.get(h.id, ""), terms)) for h in hits]
+
+
+# -- field:value in the query language -----------------------------------
+
+
+def _facet_query(index_field: str, facet: Facet, lower: bool = False) -> Callable[[str], wq.Query]:
+    def build(value: str) -> wq.Query:
+        values = [v.lower() if lower else v for v in facet.resolver(value)]
+        return wq.Or([wq.Term(index_field, v) for v in values]) if len(values) > 1 else wq.Term(index_field, values[0])
+
+    return build
+
+
+def _text_query(index_field: str) -> Callable[[str], wq.Query]:
+    def build(value: str) -> wq.Query:
+        terms = analysis.analyze(value)
+        if not terms:
+            return wq.NullQuery
+        return wq.Term(index_field, terms[0]) if len(terms) == 1 else wq.Phrase(index_field, terms)
+
+    return build
+
+
+def _place_query(index_field: str, name_field: str, facet: Facet) -> Callable[[str], wq.Query]:
+    def build(value: str) -> wq.Query:
+        keys = facet.resolver(value)
+        by_key = [wq.Term(index_field, k) for k in keys if k.isdigit()]
+        return wq.Or([*by_key, wq.Term(name_field, value.strip().lower())])
+
+    return build
+
+
+FIELD_QUERIES = {
+    "typ": _facet_query("doc_type", BY_QUERY_FIELD["typ"]),
+    "kommune": _place_query("municipality", "municipality_name", BY_QUERY_FIELD["kommune"]),
+    "kreis": _place_query("district", "district_name", BY_QUERY_FIELD["kreis"]),
+    "land": _facet_query("state", BY_QUERY_FIELD["land"], lower=True),
+    "partei": _facet_query("party", BY_QUERY_FIELD["partei"], lower=True),
+    "fraktion": _text_query("faction"),
+    "thema": _facet_query("topic", BY_QUERY_FIELD["thema"]),
+    "jahr": _facet_query("year", BY_QUERY_FIELD["jahr"]),
+}

@@ -1,0 +1,230 @@
+"""SQLite, through sqlite-utils: the source of truth.
+
+Tables: ``documents`` (metadata, text, status), ``files`` (one row per
+original, content-addressed by sha256) and ``ingest_log`` (one row per
+file seen by an ingest run).
+"""
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from archive.errors import NotFound
+from ingest import ParsedDocument
+
+DOCUMENT_COLUMNS = {
+    "id": int,
+    "sha256": str,
+    "title": str,
+    "doc_type": str,
+    "date": str,
+    "year": int,
+    "municipality": str,
+    "municipality_ars": str,
+    "district": str,
+    "district_ars": str,
+    "state": str,
+    "party": str,
+    "parties": str,
+    "faction": str,
+    "topics": str,
+    "text": str,
+    "pages": int,
+    "chars": int,
+    "format": str,
+    "status": str,
+    "original_name": str,
+    "added_at": str,
+    "updated_at": str,
+}
+JSON_COLUMNS = ("parties", "topics")
+EXTENSIONS = {"pdf": "pdf", "docx": "docx", "txt": "txt"}
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """The SQLite database and the folder of originals under one root."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.originals = self.root / "originals"
+        conn = sqlite3.connect(self.root / "archive.db", timeout=30, check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._create_tables()
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def _create_tables(self) -> None:
+        docs = self.db.table("documents")
+        if not docs.exists():
+            docs.create(DOCUMENT_COLUMNS, pk="id", not_null={"sha256", "doc_type", "status"})
+            docs.create_index(["sha256"], unique=True)
+            docs.create_index(["date"])
+        files = self.db.table("files")
+        if not files.exists():
+            files.create(
+                {"sha256": str, "size": int, "format": str, "stored_path": str, "original_name": str, "added_at": str},
+                pk="sha256",
+            )
+        log = self.db.table("ingest_log")
+        if not log.exists():
+            log.create(
+                {"id": int, "at": str, "file": str, "sha256": str, "status": str, "error": str, "document_id": int},
+                pk="id",
+            )
+
+    # -- reading -------------------------------------------------------
+
+    def document_id_for(self, sha256: str) -> int | None:
+        row = self.db.execute("SELECT id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+        return row[0] if row else None
+
+    def get(self, doc_id: int, with_text: bool = True) -> dict:
+        columns = "*" if with_text else ", ".join(c for c in DOCUMENT_COLUMNS if c != "text")
+        row = self.db.execute(f"SELECT {columns} FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise NotFound(f"no document {doc_id}")
+        cols = list(DOCUMENT_COLUMNS) if with_text else [c for c in DOCUMENT_COLUMNS if c != "text"]
+        return _decode(dict(zip(cols, row, strict=True)))
+
+    def get_many(self, ids: list[int], with_text: bool = False) -> dict[int, dict]:
+        if not ids:
+            return {}
+        cols = [c for c in DOCUMENT_COLUMNS if with_text or c != "text"]
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT {', '.join(cols)} FROM documents WHERE id IN ({marks})", ids)
+        return {row[0]: _decode(dict(zip(cols, row, strict=True))) for row in rows}
+
+    def texts(self, ids: list[int], max_chars: int) -> dict[int, str]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        sql = f"SELECT id, substr(text, 1, ?) FROM documents WHERE id IN ({marks})"
+        return dict(self.db.execute(sql, [max_chars, *ids]).fetchall())
+
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def iter_documents(self, batch: int = 500) -> Iterator[list[dict]]:
+        """All documents with text, in id order, ``batch`` rows at a time (bounded memory)."""
+        last = 0
+        cols = list(DOCUMENT_COLUMNS)
+        while True:
+            sql = f"SELECT {', '.join(cols)} FROM documents WHERE id > ? ORDER BY id LIMIT ?"
+            rows = self.db.execute(sql, [last, batch]).fetchall()
+            if not rows:
+                return
+            yield [_decode(dict(zip(cols, row, strict=True))) for row in rows]
+            last = rows[-1][0]
+
+    def file_for(self, sha256: str) -> dict:
+        row = self.db.execute("SELECT * FROM files WHERE sha256 = ?", [sha256]).fetchone()
+        if row is None:
+            raise NotFound(f"no file {sha256}")
+        return dict(zip(["sha256", "size", "format", "stored_path", "original_name", "added_at"], row, strict=True))
+
+    def original_path(self, sha256: str) -> Path:
+        return self.root / self.file_for(sha256)["stored_path"]
+
+    def distinct(self, column: str, pair: str | None = None) -> list[tuple]:
+        cols = f"{column}, {pair}" if pair else column
+        sql = f"SELECT DISTINCT {cols} FROM documents WHERE {column} IS NOT NULL"
+        return self.db.execute(sql).fetchall()
+
+    # -- writing -------------------------------------------------------
+
+    def insert_documents(self, docs: Iterable[ParsedDocument]) -> list[int]:
+        """Insert documents and copy their originals; call inside ``transaction()``.
+
+        Plain SQL on purpose: sqlite-utils' ``insert`` commits on its own,
+        and a batch must be committed whole or not at all.
+        """
+        ids = []
+        for doc in docs:
+            file_row = {"sha256": doc.sha256, "size": doc.size, "format": doc.format,
+                        "stored_path": self._keep_original(doc), "original_name": Path(doc.path).name,
+                        "added_at": now()}
+            _insert(self.db.conn, "files", file_row, replace=True)
+            ids.append(_insert(self.db.conn, "documents", document_row(doc)))
+        return ids
+
+    def log(self, file: str, status: str, sha256: str | None = None, error: str | None = None,
+            document_id: int | None = None) -> None:
+        row = {"at": now(), "file": file, "sha256": sha256, "status": status, "error": error,
+               "document_id": document_id}
+        with self.db.conn:
+            _insert(self.db.conn, "ingest_log", row)
+
+    def transaction(self) -> sqlite3.Connection:
+        """``with store.transaction():`` commits on success and rolls back on error."""
+        return self.db.conn
+
+    def _keep_original(self, doc: ParsedDocument) -> str:
+        ext = EXTENSIONS.get(doc.format, "bin")
+        rel = Path("originals") / doc.sha256[:2] / f"{doc.sha256}.{ext}"
+        target = self.root / rel
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".part")
+            shutil.copyfile(doc.path, tmp)
+            tmp.replace(target)
+        return str(rel)
+
+
+def document_row(doc: ParsedDocument) -> dict:
+    meta = doc.metadata
+    stamp = now()
+    return {
+        "sha256": doc.sha256,
+        "title": meta.title,
+        "doc_type": meta.doc_type,
+        "date": meta.date,
+        "year": int(meta.date[:4]) if meta.date else None,
+        "municipality": meta.municipality.name if meta.municipality else None,
+        "municipality_ars": meta.municipality.ars if meta.municipality else None,
+        "district": meta.district.name if meta.district else None,
+        "district_ars": meta.district.ars if meta.district else None,
+        "state": meta.state,
+        "party": meta.party,
+        "parties": json.dumps(list(meta.parties or ([meta.party] if meta.party else [])), ensure_ascii=False),
+        "faction": meta.faction,
+        "topics": json.dumps(list(meta.topics), ensure_ascii=False),
+        "text": doc.text,
+        "pages": doc.pages,
+        "chars": doc.chars,
+        "format": doc.format,
+        "status": "ok",
+        "original_name": Path(doc.path).name,
+        "added_at": stamp,
+        "updated_at": stamp,
+    }
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict, replace: bool = False) -> int:
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    sql = f"{verb} INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
+    return conn.execute(sql, list(row.values())).lastrowid
+
+
+def decoded_row(doc: ParsedDocument, doc_id: int) -> dict:
+    """The row as ``get`` would return it, without a round trip to SQLite."""
+    return _decode({**document_row(doc), "id": doc_id})
+
+
+def _decode(row: dict) -> dict:
+    for key in JSON_COLUMNS:
+        if key in row:
+            row[key] = json.loads(row[key]) if row[key] else []
+    return row

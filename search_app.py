@@ -1,0 +1,67 @@
+"""The Flask app: ``create_app(config)`` builds it; ``flask --app search_app`` runs it.
+
+Settings (Flask config keys, also read from environment variables of the same name):
+
+ARCHIVE_DIR         store folder (default ``data``)
+SECRET_KEY          session signing key (default: generated once into ARCHIVE_DIR/secret_key)
+STAFF_PASSWORD      password of the staff login (default: none, staff pages stay locked)
+MAX_UPLOAD_MB       largest accepted upload in MB (default 50)
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from archive import Archive
+from archive.cli import COMMANDS as ARCHIVE_COMMANDS
+from archive.index import Index
+from ingest.cli import inspect_command
+from web import api, context, pages, security, staff
+
+SETTINGS = {
+    "ARCHIVE_DIR": "data",
+    "SECRET_KEY": None,
+    "STAFF_PASSWORD": None,
+    "MAX_UPLOAD_MB": 50,
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; ``config`` overrides environment variables and defaults."""
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    app.config.update(_settings(config or {}))
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _secret_key(Path(app.config["ARCHIVE_DIR"]))
+    app.extensions["index"] = Index(Path(app.config["ARCHIVE_DIR"]) / "index")
+    _open_once(app)
+    app.teardown_appcontext(context.close_archive)
+    security.init_app(app)
+    for blueprint in (api.bp, pages.bp, staff.bp):
+        app.register_blueprint(blueprint)
+    for command in (*ARCHIVE_COMMANDS, inspect_command):
+        app.cli.add_command(command)
+    return app
+
+
+def _settings(config: dict) -> dict:
+    merged = {}
+    for key, default in SETTINGS.items():
+        merged[key] = config.get(key, os.environ.get(key, default))
+    merged.update({k: v for k, v in config.items() if k not in SETTINGS})
+    return merged
+
+
+def _secret_key(root: Path) -> str:
+    path = root / "secret_key"
+    if not path.exists():
+        root.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _open_once(app: Flask) -> None:
+    """Rebuild an outdated index once at start-up, not inside a request."""
+    Archive.open(app.config["ARCHIVE_DIR"], app.extensions["index"]).close()

@@ -1,0 +1,1 @@
+"""The web layer of search_app: blueprints, request parsing, templates."""

@@ -1,0 +1,65 @@
+"""JSON API: ``/api/search`` and ``/api/documents/<id>`` (a contract other tools rely on)."""
+
+from flask import Blueprint, jsonify, request, url_for
+
+from archive import ArchiveError, BadRequest, NotFound, SearchResult
+from archive.facets import FACETS
+from web.context import get_archive
+from web.params import search_request
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+HIT_KEYS = ("id", "title", "doc_type", "date", "municipality", "ars", "district", "state", "party", "faction",
+            "topics", "snippet", "url", "download_url")
+
+
+@bp.get("/search")
+def search():
+    result = get_archive().search(search_request(request.args))
+    return jsonify(result_json(result))
+
+
+def result_json(result: SearchResult) -> dict:
+    rows = get_archive().documents([hit.id for hit in result.hits])
+    hits = [hit_json(rows[hit.id], str(hit.snippet)) for hit in result.hits if hit.id in rows]
+    facets = {
+        facet.name: [{"value": c.value, "label": c.label, "count": c.count} for c in result.facets[facet.name]]
+        for facet in FACETS
+    }
+    return {"total": result.total, "page": result.request.page, "per_page": result.request.per_page,
+            "hits": hits, "facets": facets, "hints": list(result.hints)}
+
+
+def hit_json(row: dict, snippet: str) -> dict:
+    return {
+        "id": row["id"], "title": row["title"], "doc_type": row["doc_type"], "date": row["date"],
+        "municipality": row["municipality"], "ars": row["municipality_ars"] or row["district_ars"],
+        "district": row["district"], "state": row["state"], "party": row["party"], "faction": row["faction"],
+        "topics": row["topics"], "snippet": snippet,
+        "url": url_for("pages.document", doc_id=row["id"], _external=True),
+        "download_url": url_for("pages.original", doc_id=row["id"], _external=True),
+    }
+
+
+@bp.get("/documents/<int:doc_id>")
+def document(doc_id: int):
+    row = get_archive().document(doc_id)
+    out = dict(row)
+    out["url"] = url_for("pages.document", doc_id=doc_id, _external=True)
+    out["download_url"] = url_for("pages.original", doc_id=doc_id, _external=True)
+    return jsonify(out)
+
+
+@bp.errorhandler(BadRequest)
+def bad_request(exc: BadRequest):
+    return jsonify({"error": exc.for_user()}), 400
+
+
+@bp.errorhandler(NotFound)
+def not_found(exc: NotFound):
+    return jsonify({"error": exc.for_user()}), 404
+
+
+@bp.errorhandler(ArchiveError)
+def archive_error(exc: ArchiveError):
+    return jsonify({"error": exc.for_user()}), 500

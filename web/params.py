@@ -1,0 +1,74 @@
+"""Turn URL parameters into a SearchRequest and back (the URL holds the whole search state)."""
+
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+from archive import BadRequest, SearchRequest
+from archive.facets import FACETS
+
+SCALARS = ("q", "date_from", "date_to", "sort", "page", "per_page")
+
+
+def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest:
+    """Build a SearchRequest; raise BadRequest (German message) on invalid values."""
+    filters = {}
+    for facet in FACETS:
+        values = tuple(v.strip() for v in args.getlist(facet.name) if v.strip())
+        if values:
+            filters[facet.name] = values
+    return SearchRequest(
+        q=args.get("q", ""),
+        filters=filters,
+        date_from=args.get("date_from") or None,
+        date_to=args.get("date_to") or None,
+        sort=args.get("sort") or "relevance",
+        page=_int(args, "page", 1),
+        per_page=_int(args, "per_page", default_per_page),
+    )
+
+
+def _int(args: MultiDict, name: str, default: int) -> int:
+    raw = args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise BadRequest(f"{name} muss eine ganze Zahl sein") from exc
+
+
+def to_pairs(request: SearchRequest) -> list[tuple[str, str]]:
+    """URL parameters for a request, defaults left out."""
+    pairs = [("q", request.q)] if request.q else []
+    for name, values in request.filters.items():
+        pairs.extend((name, v) for v in values)
+    for name in ("date_from", "date_to"):
+        if getattr(request, name):
+            pairs.append((name, getattr(request, name)))
+    if request.sort != "relevance":
+        pairs.append(("sort", request.sort))
+    if request.per_page != 20:
+        pairs.append(("per_page", str(request.per_page)))
+    if request.page != 1:
+        pairs.append(("page", str(request.page)))
+    return pairs
+
+
+def query_string(request: SearchRequest, **changes) -> str:
+    """The URL query for ``request`` with parameters replaced (None removes one)."""
+    pairs = [(k, v) for k, v in to_pairs(request) if k not in changes and k != "page"]
+    for key, value in changes.items():
+        if value is not None:
+            pairs.append((key, str(value)))
+    return urlencode(pairs)
+
+
+def toggle_filter(request: SearchRequest, name: str, value: str) -> str:
+    """The URL query with one facet value added, or removed if it was active."""
+    pairs = [(k, v) for k, v in to_pairs(request) if k != "page"]
+    if (name, value) in pairs:
+        pairs.remove((name, value))
+    else:
+        pairs.append((name, value))
+    return urlencode(pairs)
