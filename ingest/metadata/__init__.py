@@ -28,7 +28,7 @@ def extract_metadata(text: str) -> Metadata:
     """All metadata fields the text supports; unknown fields stay None/empty."""
     prepare()
     text = clean(text[:MAX_CHARS])
-    title = extract_title(text)
+    title = extract_title(text, _places.is_place_name)
     place = _places.extract_place(text)
     authors = _parties.extract_parties(text)
     return Metadata(

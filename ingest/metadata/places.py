@@ -193,3 +193,9 @@ def extract_place(text: str) -> PlaceResult:
     m = _pick(best_muni, text[:20000], dist)
     d = reference.district_by_ars(m.district_ars)
     return PlaceResult(Place(m.name, m.ars), Place(d.name, d.ars) if d else None, m.state)
+
+
+def is_place_name(line: str) -> bool:
+    """Whether a whole line is just a municipality name (a letterhead line, not a title)."""
+    prepare()
+    return line.strip(" .,") in _index.by_name

@@ -3,7 +3,8 @@
 import re
 
 from ingest.metadata.dates import dates_in
-from ingest.metadata.text import head_lines
+from ingest.metadata.parties import parties_in
+from ingest.metadata.text import HEAD_CHARS
 
 LABELLED = re.compile(
     r"^(?:Betreff|Betr\.|Thema|Titel|Gegenstand|hier|Re)\s*:\s*(?P<title>.+)$", re.IGNORECASE
@@ -14,11 +15,11 @@ TYPED = re.compile(
     r"Redebeitrag|Stellungnahme|Offener Brief)\b[^:]{0,40}?:\s*(?P<title>.+)$",
     re.IGNORECASE,
 )
-HIER = re.compile(r"\bhier\s*:\s*(?P<title>.+)$", re.IGNORECASE)
+HIER = re.compile(r"^(?:\S+\s+){0,3}hier\s*:\s*(?P<title>.{3,250})$", re.IGNORECASE)
 SKIP = re.compile(
     r"^(?:Datum|Stand|Eingang|Vorlage|Antragsnr|Verteiler|Zust|mit Referat|Tel|Telefon|Fax|E-?Mail|www\.|http|"
     r"Herrn?|Frau|An\b|An die|Sehr geehrte|Liebe|Rathaus|Seite|Gremium|Termin|TOP|Absender|Az\.?|Aktenzeichen|"
-    r"Per E-Mail|Stadtrat|Stadträtin|Vorsitzende)",
+    r"Per E-Mail|Stadtrat|Stadträtin|Vorsitzende)\b",
     re.IGNORECASE,
 )
 ADDRESS = re.compile(r"\b\d{5}\s+[A-ZÄÖÜ]|(?:straße|str\.|weg|platz|allee|ring)\s+\d", re.IGNORECASE)
@@ -27,55 +28,114 @@ TYPE_ONLY = re.compile(
     r"Haushaltsrede|Presseerklärung|Ergänzungsantrag|Dringlichkeitsantrag)\b[\s\w§./-]{0,40}$",
     re.IGNORECASE,
 )
+TYPE_PHRASE = re.compile(
+    r"^(?:Antrag|Änderungsantrag|Anfrage|Pressemitteilung|Resolution|Rede|Redebeitrag|Stellungnahme|Offener Brief|"
+    r"Gegendarstellung)\s+(?:des|der|zur|zum|zu|für|über|betreffend|betr\.|als|gegen|an|vom|auf)\b",
+    re.IGNORECASE,
+)
+FIELD = re.compile(r"^[\w/ -]{2,30}:(?:\s|$)")
+PARENTHESISED = re.compile(r"^\(.*\)$")
+DANGLING = re.compile(
+    r"\s(?:als|der|die|das|den|dem|des|und|oder|für|von|vom|mit|zur|zum|zu|im|in|an|am|auf|bei|über|nach|aus|"
+    r"gegen|ohne|durch|eines|einer|einen|ein|eine)$|[-–,:]$",
+    re.IGNORECASE,
+)
+PERSON = re.compile(r"^(?:Dr\.|Prof\.|Herrn?\b|Frau\b)")
 MAX_TITLE = 300
 
 
-def _continues(line: str, nxt: str | None) -> bool:
-    """Whether a wrapped title goes on in the next line."""
-    if not nxt or len(line) < 45 or line.endswith((".", "!", "?", ":")):
-        return False
-    if LABELLED.match(nxt) or TYPED.match(nxt) or SKIP.match(nxt) or dates_in(nxt):
-        return False
-    return len(nxt) < 90
+def wrap_width(text: str) -> int | None:
+    """The line width of hard-wrapped text (PDF extraction), or None if lines are whole paragraphs."""
+    lengths = sorted(len(line) for line in text[:8000].split("\n") if len(line) > 25)
+    if len(lengths) < 5:
+        return None
+    if lengths[int(len(lengths) * 0.9) - 1] > 130:
+        return None
+    return lengths[int(len(lengths) * 0.75)]
 
 
-def _with_continuation(title: str, rest: list[str]) -> str:
-    current = title
+def _continues(line: str, nxt: str | None, width: int | None) -> bool:
+    """Whether a wrapped title goes on in the next line (``line`` is the whole previous line)."""
+    if not nxt or width is None or line.endswith((".", "!", "?", ":")):
+        return False
+    if LABELLED.match(nxt) or TYPED.match(nxt) or SKIP.match(nxt) or FIELD.match(nxt) or dates_in(nxt):
+        return False
+    if _is_org_line(nxt) or "Oberbürgermeister" in nxt:
+        return False
+    dangling = bool(DANGLING.search(line))
+    if len(line) < 0.6 * width and not nxt[0].islower() and not dangling:
+        return False
+    return len(nxt) <= width + 10
+
+
+def _with_continuation(title: str, rest: list[str], width: int | None, line: str | None = None) -> str:
+    """Append wrapped continuation lines; ``rest`` are the raw lines after the title ("" stops a paragraph)."""
+    current = line or title
     for nxt in rest[:2]:
-        if not _continues(current, nxt):
+        if not _continues(current, nxt, width):
             break
         title = f"{title} {nxt}"
         current = nxt
     return title.strip()[:MAX_TITLE]
 
 
-def _is_org_line(line: str, org_words: re.Pattern) -> bool:
-    return bool(org_words.search(line)) and len(line) < 80
+def _is_org_line(line: str) -> bool:
+    """A sender line: names an organisation or party and has hardly any lowercase content words."""
+    if len(line) > 90 or not (ORG_WORDS.search(line) or parties_in(line)):
+        return False
+    content = [w for w in re.findall(r"\b[a-zäöüß][\w.]*", line) if w not in FUNCTION_WORDS]
+    return not content or (len(content) == 1 and len(line) <= 45)
 
 
 ORG_WORDS = re.compile(
-    r"Fraktion|Partei|^SPD|^CDU|^CSU|^FDP|^AfD|^DIE LINKE|^Die Linke|^Bündnis|^BÜNDNIS|^GRÜNE|^Grüne|"
-    r"Bürgerinitiative|Beirat|Ortsverband|Kreisverband|Wählergemeinschaft|Wählervereinigung|^keine\b|"
-    r"Stadt \w+ Der|Oberbürgermeister|Landesverband|e\.\s?V\.",
+    r"fraktion|partei\b|Die Liberalen|Bürgerinitiative|beirat\b|Ortsverband|Kreisverband|Wählergemeinschaft|"
+    r"Wählervereinigung|Bürgerliste|^keine\b|Stadt \w+ Der|Oberbürgermeister|Landesverband|e\.\s?V\.|Ortsverein|"
+    r"Abteilung",
+    re.IGNORECASE,
+)
+FUNCTION_WORDS = frozenset(
+    "der die das des dem den und im in am an für von vom zu zur zum e. v. keine mit bei auf gegen".split()
 )
 
 
-def extract_title(text: str) -> str | None:
-    """The title as printed, or None."""
-    head = head_lines(text, 16)
-    for i, line in enumerate(head):
+def _raw_head(text: str) -> list[str]:
+    """Letterhead lines including empty ones; if every other line is empty, empty lines carry no meaning."""
+    raw = text[:HEAD_CHARS].split("\n")
+    empty = sum(1 for line in raw if not line)
+    if empty >= 0.8 * (len(raw) - empty):
+        raw = [line for line in raw if line]
+    return raw
+
+
+def _skip(line: str, is_place) -> bool:
+    return bool(
+        len(line) < 4 or len(line) > MAX_TITLE or SKIP.match(line) or ADDRESS.search(line) or TYPE_ONLY.match(line) or FIELD.match(line)
+        or PARENTHESISED.match(line) or PERSON.match(line) or line.endswith(":") or is_place(line)
+        or _is_org_line(line) or dates_in(line) or not re.search(r"[A-Za-zÄÖÜäöü]{3}", line)
+    )
+
+
+def _head(raw: list[str], count: int = 16) -> list[tuple[int, str]]:
+    return [(i, line) for i, line in enumerate(raw) if line][:count]
+
+
+def extract_title(text: str, is_place=lambda line: False) -> str | None:
+    """The title as printed, or None. ``is_place(line)`` tells whether a line is only a place name."""
+    raw = _raw_head(text)
+    head = _head(raw)
+    width = wrap_width(text)
+    for i, line in head:
         m = LABELLED.match(line) or TYPED.match(line)
         if m and len(m.group("title")) > 2:
-            return _with_continuation(m.group("title").strip(), head[i + 1:])
-    for i, line in enumerate(head):
+            return _with_continuation(m.group("title").strip(), raw[i + 1:], width, line)
+    for i, line in head:
         m = HIER.search(line)
         if m:
-            return _with_continuation(m.group("title").strip(), head[i + 1:])
-    for i, line in enumerate(head):
-        if (
-            len(line) < 4 or SKIP.match(line) or ADDRESS.search(line) or TYPE_ONLY.match(line)
-            or _is_org_line(line, ORG_WORDS) or dates_in(line) or not re.search(r"[A-Za-zÄÖÜäöü]{3}", line)
-        ):
-            continue
-        return _with_continuation(line, head[i + 1:])
+            return _with_continuation(m.group("title").strip(), raw[i + 1:], width, line)
+    for i, line in head:
+        if TYPE_PHRASE.match(line):
+            return _with_continuation(line, raw[i + 1:], width)
+    for i, line in head:
+        if not _skip(line, is_place):
+            return _with_continuation(line, raw[i + 1:], width)
     return None

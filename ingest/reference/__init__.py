@@ -81,7 +81,9 @@ def municipalities() -> tuple[Municipality, ...]:
 def districts() -> tuple[District, ...]:
     """All districts (Kreise and kreisfreie Städte), sorted by ARS."""
     return tuple(
-        District(ars=row["ars"], name=row["name_short"], official_name=row["name"], kind=row["kind"], state=row["state"])
+        District(
+            ars=row["ars"], name=row["name_short"], official_name=row["name"], kind=row["kind"], state=row["state"]
+        )
         for row in _read_csv("districts.csv")
     )
 
