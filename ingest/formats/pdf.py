@@ -14,7 +14,9 @@ from ingest.errors import CorruptFile, EncryptedFile
 from ingest.formats import Parser, register
 from ingest.records import ExtractedText
 
-_HYPHEN_BREAK = re.compile(r"(\w)-\n(?=[a-zäöüß])")
+# "Kinder-\ngarten" -> "Kindergarten"; "Kita-\nGebühren" -> "Kita-Gebühren" (a real compound hyphen)
+_HYPHEN_BREAK = re.compile(r"(\w)-\n(?:[ \t]*\n)?(?!(?:und|oder|bzw|sowie)\b)(?=[a-zäöüß])")
+_COMPOUND_BREAK = re.compile(r"(\w)-\n(?:[ \t]*\n)?(?=[A-ZÄÖÜ]\w)")
 
 
 def sniff(head: bytes, path: Path) -> bool:
@@ -37,6 +39,7 @@ def parse(path: Path) -> ExtractedText:
 
 def _clean(raw: str) -> str:
     text = _HYPHEN_BREAK.sub(r"\1", raw)
+    text = _COMPOUND_BREAK.sub(r"\1-", text)
     text = text.replace("\x0c", "\n\n")
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
