@@ -116,8 +116,10 @@ class FacetTable:
 class Index:
     """The index folder: open, write, rebuild, and per-thread searchers."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, write_timeout: float = 120.0, refresh_interval: float = 0.5):
         self.path = Path(path)
+        self.write_timeout = write_timeout  # seconds to wait for the single writer's lock
+        self.refresh_interval = refresh_interval  # seconds between checks for a changed index
         self._local = threading.local()
         self._segment_cache: dict[str, list[tuple]] = {}
         self._lock = threading.Lock()
@@ -153,7 +155,7 @@ class Index:
         """Add or replace documents and commit; raise IndexWriteError on failure."""
         ix = self._open()
         try:
-            writer = ix.writer(timeout=120.0)
+            writer = ix.writer(timeout=self.write_timeout)
         except LockError as exc:
             raise IndexWriteError(f"index is locked by another writer: {exc!r}") from exc
         try:
@@ -174,7 +176,7 @@ class Index:
         if state is None or state[0] is not ix:
             searcher = ix.searcher()
             state = (ix, searcher, self._facet_table(searcher), time.monotonic())
-        elif time.monotonic() - state[3] > 0.5:
+        elif time.monotonic() - state[3] >= self.refresh_interval:
             searcher = state[1]
             if not searcher.up_to_date():
                 searcher = searcher.refresh()

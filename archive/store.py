@@ -145,17 +145,19 @@ class Store:
 
     # -- writing -------------------------------------------------------
 
-    def insert_documents(self, docs: Iterable[ParsedDocument]) -> list[int]:
+    def insert_documents(self, docs: Iterable[ParsedDocument], keep_originals: bool = True) -> list[int]:
         """Insert documents and copy their originals; call inside ``transaction()``.
+
+        ``keep_originals=False`` records no original file (synthetic benchmark data).
 
         Plain SQL on purpose: sqlite-utils' ``insert`` commits on its own,
         and a batch must be committed whole or not at all.
         """
         ids = []
         for doc in docs:
-            file_row = {"sha256": doc.sha256, "size": doc.size, "format": doc.format,
-                        "stored_path": self._keep_original(doc), "original_name": Path(doc.path).name,
-                        "added_at": now()}
+            stored = self._keep_original(doc) if keep_originals else ""
+            file_row = {"sha256": doc.sha256, "size": doc.size, "format": doc.format, "stored_path": stored,
+                        "original_name": Path(doc.path).name, "added_at": now()}
             _insert(self.db.conn, "files", file_row, replace=True)
             ids.append(_insert(self.db.conn, "documents", document_row(doc)))
         return ids

@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``); not imported by the product."""

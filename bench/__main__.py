@@ -1,0 +1,104 @@
+"""``make bench``: build a synthetic store and measure ingest, reindex, search and the served app.
+
+    python -m bench --docs 10000          # what `make bench` runs
+    python -m bench --docs 100000 --reuse # keep an already built store of that size
+"""
+
+import argparse
+import json
+import platform
+import shutil
+import time
+from pathlib import Path
+
+from archive import Archive
+from bench import load, searches, throughput
+from bench.synth import Generator, vocabulary
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    args = _args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    words = vocabulary(ROOT / "data" / "sample")
+    report = {"docs": args.docs, "machine": f"{platform.machine()}, {platform.python_version()}",
+              "vocabulary_words": len(words)}
+    report["ingest"] = throughput.measure_ingest(out / "ingest", words, args.pdfs)
+    store = out / f"store-{args.docs}"
+    report["build"] = build_store(store, words, args.docs, args.reuse)
+    report["search"] = searches.measure(store, args.repeat)
+    report["http"] = load.measure(store, args.seconds, args.concurrency)
+    print_report(report)
+    path = out / f"results-{args.docs}.json"
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"\nJSON: {path}")
+
+
+def _args() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=10_000, help="documents in the synthetic store")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "out"), help="work folder (git-ignored)")
+    ap.add_argument("--reuse", action="store_true", help="reuse a store of the same size if present")
+    ap.add_argument("--pdfs", type=int, default=60, help="3-page PDFs for the ingest measurement")
+    ap.add_argument("--repeat", type=int, default=5, help="runs of each benchmark query")
+    ap.add_argument("--seconds", type=float, default=15.0, help="duration of the HTTP load test")
+    ap.add_argument("--concurrency", type=int, default=8, help="parallel HTTP clients")
+    return ap.parse_args()
+
+
+def build_store(store: Path, words: list[str], count: int, reuse: bool) -> dict:
+    if reuse and (store / "archive.db").exists():
+        archive = Archive(store)
+        if archive.count() == count:
+            archive.close()
+            return {"reused": True}
+        archive.close()
+    shutil.rmtree(store, ignore_errors=True)
+    archive = Archive(store)
+    generator = Generator(words)
+    started = time.monotonic()
+    batch = []
+    for doc in generator.documents(count):
+        batch.append(doc)
+        if len(batch) == 1000:
+            _insert(archive, batch)
+            batch = []
+    _insert(archive, batch)
+    stored = time.monotonic() - started
+    started = time.monotonic()
+    archive.reindex()
+    reindex = time.monotonic() - started
+    size = sum(p.stat().st_size for p in (store / "index").rglob("*") if p.is_file())
+    archive.close()
+    return {"sqlite_load_s": round(stored, 1), "reindex_s": round(reindex, 1),
+            "reindex_docs_per_s": round(count / reindex, 1), "index_mb": round(size / 2**20, 1)}
+
+
+def _insert(archive: Archive, batch: list) -> None:
+    with archive.store.transaction():
+        archive.store.insert_documents(batch, keep_originals=False)
+
+
+def print_report(report: dict) -> None:
+    print(f"\n== Antragsarchiv benchmark: {report['docs']} documents ({report['machine']}) ==")
+    ing = report["ingest"]
+    print(f"ingest   {ing['files']} PDFs x {ing['pages_per_file']} pages: {ing['docs_per_s']} docs/s, "
+          f"{ing['pages_per_s']} pages/s ({ing['workers']} workers)")
+    build = report["build"]
+    if not build.get("reused"):
+        print(f"reindex  {build['reindex_s']} s ({build['reindex_docs_per_s']} docs/s), index {build['index_mb']} MB")
+    print("search   (facets + top-10 snippets included)")
+    for kind, row in report["search"]["by_kind"].items():
+        print(f"  {kind:10} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  max {row['max_ms']:7.1f} ms")
+    overall = report["search"]["overall"]
+    print(f"  {'overall':10} p50 {overall['p50_ms']:7.1f} ms  p95 {overall['p95_ms']:7.1f} ms")
+    http = report["http"]
+    print(f"http     {http['requests_per_s']} req/s on /api/search ({http['workers']} gunicorn workers, "
+          f"{http['concurrency']} clients, {http['requests']} requests, {http['errors']} errors, "
+          f"p50 {http['p50_ms']} ms, p95 {http['p95_ms']} ms)")
+
+
+if __name__ == "__main__":
+    main()

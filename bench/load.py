@@ -1,0 +1,99 @@
+"""Requests/s that the served app sustains on /api/search (gunicorn, local load generator)."""
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench.searches import QUERIES, _stats
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _paths() -> list[str]:
+    paths = []
+    for items in QUERIES.values():
+        for item in items:
+            q, filters = item if isinstance(item, tuple) else (item, {})
+            pairs = [("q", q)] + [(k, v) for k, vs in filters.items() for v in vs]
+            paths.append("/api/search?" + urlencode(pairs))
+    return paths
+
+
+def _serve(store: Path, port: int, workers: int) -> subprocess.Popen:
+    env = dict(os.environ, ARCHIVE_DIR=str(store))
+    cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+           "--timeout", "120", "search_app:create_app()"]
+    return subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
+
+
+def _wait_ready(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/api/search?q=warmup")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def _client(port: int, paths: list[str], stop: float, offset: int, times: list, errors: list) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    i = offset
+    while time.monotonic() < stop:
+        started = time.perf_counter()
+        try:
+            conn.request("GET", paths[i % len(paths)])
+            response = conn.getresponse()
+            response.read()
+            (times if response.status == 200 else errors).append((time.perf_counter() - started) * 1000)
+        except OSError:
+            errors.append(0)
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        i += 1
+    conn.close()
+
+
+def measure(store: Path, seconds: float, concurrency: int, workers: int = 2) -> dict:
+    port = _free_port()
+    server = _serve(store, port, workers)
+    try:
+        _wait_ready(port, time.monotonic() + 300)
+        paths = _paths()
+        for path in paths:  # warm every worker's searcher once
+            for _ in range(workers):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                conn.request("GET", path)
+                conn.getresponse().read()
+                conn.close()
+        times, errors = [], []
+        stop = time.monotonic() + seconds
+        threads = [threading.Thread(target=_client, args=(port, paths, stop, n * 3, times, errors))
+                   for n in range(concurrency)]
+        started = time.monotonic()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.monotonic() - started
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    stats = _stats(times) if times else {"p50_ms": None, "p95_ms": None}
+    return {"requests": len(times), "errors": len(errors), "requests_per_s": round(len(times) / elapsed, 1),
+            "p50_ms": stats["p50_ms"], "p95_ms": stats["p95_ms"], "workers": workers, "concurrency": concurrency}

@@ -1,0 +1,49 @@
+"""Search latency with facet counts and top-10 snippets, for a fixed set of queries."""
+
+import statistics
+import time
+from pathlib import Path
+
+from archive import Archive, SearchRequest
+
+QUERIES = {
+    "single": ["Kita", "Sozialticket", "Haushalt", "Stadt", "Verwaltung", "Radverkehr"],
+    "and": ["Kita Gebühren", "Miete Wohnungsbau", "Stadt Rat Antrag", "Schule Sanierung"],
+    "phrase": ['"sozialer Wohnungsbau"', '"der Rat möge beschließen"', '"Kosten der Unterkunft"'],
+    "prefix": ["stad*", "kita*", "schul*", "wohn*"],
+    "or_not": ["Kita OR Schule", "Verkehr -Parken"],
+    "filtered": [("Kita", {"doc_type": ("antrag",)}), ("Haushalt", {"state": ("Nordrhein-Westfalen",)}),
+                 ("", {"topic": ("verkehr",), "year": ("2020", "2021")}), ("Stadt", {"party": ("SPD",)})],
+    "browse": [("", {})],
+}
+
+
+def _request(item) -> SearchRequest:
+    if isinstance(item, tuple):
+        q, filters = item
+        return SearchRequest(q=q, filters=filters, per_page=10)
+    return SearchRequest(q=item, per_page=10)
+
+
+def measure(store: Path, repeat: int) -> dict:
+    archive = Archive.open(store)
+    archive.search(SearchRequest(q="warmup"))  # opens the searcher and decodes the facet table once
+    by_kind, everything = {}, []
+    for kind, items in QUERIES.items():
+        times = []
+        for item in items:
+            for _ in range(repeat):
+                started = time.perf_counter()
+                archive.search(_request(item))
+                times.append((time.perf_counter() - started) * 1000)
+        by_kind[kind] = _stats(times)
+        everything.extend(times)
+    archive.close()
+    return {"by_kind": by_kind, "overall": _stats(everything), "repeat": repeat}
+
+
+def _stats(times: list[float]) -> dict:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1), "max_ms": round(ordered[-1], 1),
+            "n": len(ordered)}
