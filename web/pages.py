@@ -1,9 +1,15 @@
 """HTML pages: the search page, a document page and the original file."""
 
-from flask import Blueprint, render_template, request, send_file
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from archive import BadRequest, NotFound
-from archive.facets import FACETS
+from flask import Blueprint, jsonify, render_template, request, send_file, url_for
+from werkzeug.exceptions import HTTPException
+
+from archive import ArchiveError, BadRequest, NotFound, SearchRequest
+from archive import vocab
+from archive.facets import BY_NAME, FACETS, Facet
 from web import params
 from web.context import get_archive
 
@@ -12,26 +18,164 @@ bp = Blueprint("pages", __name__)
 MIMETYPES = {"pdf": "application/pdf",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              "txt": "text/plain; charset=utf-8"}
+FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "txt": "Text"}
+SORT_LABELS = {"relevance": "Relevanz", "newest": "Neueste zuerst", "oldest": "Älteste zuerst"}
+MORE_LIMIT = 200  # values listed under "mehr" per facet
+SIMILAR = 5
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+# -- search --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class FacetView:
+    facet: Facet
+    shown: list  # FacetCount shown at once (active ones always)
+    more: list
+    links: dict  # value -> href
 
 
 @bp.get("/")
 def search():
     try:
-        search_request = params.search_request(request.args)
+        req = params.search_request(request.args)
     except BadRequest as exc:
-        return render_template("search.html", error=exc.for_user(), result=None, rows={}, facets=FACETS,
-                               params=params, req=None), 400
+        return render_template("search.html", error=exc.for_user(), req=None, result=None, rows={},
+                               facet_views=[], chips=[], pages=None, sort_labels=SORT_LABELS), 400
     archive = get_archive()
-    result = archive.search(search_request)
+    result = archive.search(req)
     rows = archive.documents([hit.id for hit in result.hits])
-    return render_template("search.html", result=result, rows=rows, facets=FACETS, params=params,
-                           req=search_request, error=None)
+    return render_template("search.html", error=None, req=req, result=result, rows=rows,
+                           facet_views=facet_views(req, result), chips=chips(req), pages=pagination(req, result),
+                           sort_labels=SORT_LABELS, first_url="?" + params.query_string(req),
+                           clear_url=_url(_pairs_without(req, lambda k, v: k not in ("q", "sort", "per_page"))))
+
+
+def _url(pairs: list[tuple[str, str]]) -> str:
+    query = urlencode(pairs)
+    return url_for("pages.search") + ("?" + query if query else "")
+
+
+def _pairs_without(req: SearchRequest, drop) -> list[tuple[str, str]]:
+    """The request's URL parameters (page reset) minus those for which ``drop(key, value)`` holds."""
+    return [(k, v) for k, v in params.to_pairs(req) if k != "page" and not drop(k, v)]
+
+
+def _means(facet: Facet, raw: str, value: str) -> bool:
+    """Does the URL value ``raw`` (maybe typed: ``Bochum``) select the facet value ``value`` (an ARS)?"""
+    return raw == value or value in facet.resolver(raw)
+
+
+def toggle_url(req: SearchRequest, facet: Facet, value: str, active: bool) -> str:
+    if active:
+        return _url(_pairs_without(req, lambda k, v: k == facet.name and _means(facet, v, value)))
+    return _url([*_pairs_without(req, lambda k, v: False), (facet.name, value)])
+
+
+def facet_views(req: SearchRequest, result) -> list[FacetView]:
+    views = []
+    for facet in FACETS:
+        counts = result.facets.get(facet.name, [])
+        if not counts:
+            continue
+        head = counts[: facet.show]
+        tail = counts[facet.show:]
+        shown = head + [c for c in tail if c.active]
+        more = [c for c in tail if not c.active][:MORE_LIMIT]
+        links = {c.value: toggle_url(req, facet, c.value, c.active) for c in (*shown, *more)}
+        views.append(FacetView(facet, shown, more, links))
+    return views
+
+
+def value_label(facet: Facet, raw: str) -> str:
+    resolved = facet.resolver(raw)
+    if len(resolved) == 1:
+        return facet.labeler(resolved[0])
+    return raw
+
+
+def chips(req: SearchRequest) -> list[Chip]:
+    out = []
+    for name, values in req.filters.items():
+        facet = BY_NAME[name]
+        for raw in values:
+            out.append(Chip(f"{facet.label}: {value_label(facet, raw)}",
+                            _url(_pairs_without(req, lambda k, v, n=name, r=raw: k == n and v == r))))
+    if req.date_from:
+        out.append(Chip(f"Von: {german_date(req.date_from)}", _url(_pairs_without(req, lambda k, v: k == "date_from"))))
+    if req.date_to:
+        out.append(Chip(f"Bis: {german_date(req.date_to)}", _url(_pairs_without(req, lambda k, v: k == "date_to"))))
+    return out
+
+
+def pagination(req: SearchRequest, result) -> dict | None:
+    last = min((result.total + req.per_page - 1) // req.per_page, 10_000 // req.per_page)
+    if last <= 1:
+        return None
+    current = req.page
+    numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    items, previous = [], 0
+    for n in numbers:
+        if n - previous > 1:
+            items.append(None)  # gap
+        items.append((n, "?" + params.query_string(req, page=n)))
+        previous = n
+    prev_url = "?" + params.query_string(req, page=current - 1) if current > 1 else None
+    next_url = "?" + params.query_string(req, page=current + 1) if current < last else None
+    return {"items": items, "current": current, "last": last, "prev": prev_url, "next": next_url}
+
+
+# -- document ------------------------------------------------------------
 
 
 @bp.get("/dokument/<int:doc_id>")
 def document(doc_id: int):
-    row = get_archive().document(doc_id)
-    return render_template("document.html", doc=row)
+    archive = get_archive()
+    doc = archive.document(doc_id)
+    try:
+        _path, file_row = archive.original(doc_id)
+    except NotFound:
+        file_row = None
+    return render_template("document.html", doc=doc, file=file_row, paragraphs=paragraphs(doc.get("text") or ""),
+                           similar=similar(doc), format_labels=FORMAT_LABELS)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line separated paragraphs; single line breaks stay (CSS ``white-space: pre-line``)."""
+    parts = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
+    return [p.strip() for p in parts if p.strip()]
+
+
+def similar_query(title: str | None) -> str:
+    """The title's content words ORed: a cheap "more like this" in the archive's query language."""
+    words, seen = [], set()
+    for word in _WORD.findall(title or ""):
+        key = word.lower()
+        if key not in seen and key not in {"oder", "und", "nicht", "antrag", "anfrage", "fraktion"}:
+            seen.add(key)
+            words.append(key)
+    return " OR ".join(words[:8])
+
+
+def similar(doc: dict) -> list[dict]:
+    q = similar_query(doc.get("title"))
+    if not q:
+        return []
+    try:
+        result = get_archive().search(SearchRequest(q=q, per_page=SIMILAR + 1))
+    except ArchiveError:
+        return []
+    ids = [hit.id for hit in result.hits if hit.id != doc["id"]][:SIMILAR]
+    rows = get_archive().documents(ids)
+    return [rows[i] for i in ids if i in rows]
 
 
 @bp.get("/dokument/<int:doc_id>/original")
@@ -42,6 +186,78 @@ def original(doc_id: int):
                      as_attachment=True, download_name=name)
 
 
+# -- template helpers and errors -----------------------------------------
+
+
+@bp.app_template_filter("german_date")
+def german_date(value: str | None) -> str:
+    """``2023-03-13`` -> ``13.03.2023``; anything else unchanged."""
+    if not value:
+        return ""
+    match = _DATE.match(value)
+    return f"{match[3]}.{match[2]}.{match[1]}" if match else value
+
+
+@bp.app_template_filter("doc_type_label")
+def doc_type_label(value: str | None) -> str:
+    return vocab.DOC_TYPES.get(value or "", value or "")
+
+
+@bp.app_template_filter("topic_label")
+def topic_label(value: str) -> str:
+    return vocab.topic_label(value)
+
+
+@bp.app_template_filter("place_line")
+def place_line(row: dict) -> str:
+    """``Bochum`` or ``Bad Honnef, Rhein-Sieg-Kreis``: the Kommune and, if different, its Kreis."""
+    parts = [row.get("municipality"), row.get("district")]
+    if parts[0] and parts[1] == parts[0]:
+        parts = parts[:1]
+    return ", ".join(p for p in parts if p)
+
+
+@bp.app_template_filter("filesize")
+def filesize(size: int) -> str:
+    if size < 1024:
+        return f"{size} Byte"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+@bp.app_template_filter("thousands")
+def thousands(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
 @bp.app_errorhandler(NotFound)
 def not_found(exc: NotFound):
-    return render_template("error.html", message=exc.for_user()), 404
+    return render_template("error.html", title="Nicht gefunden", message=exc.for_user()), 404
+
+
+@bp.app_errorhandler(BadRequest)
+def bad_request(exc: BadRequest):
+    return render_template("error.html", title="Ungültige Anfrage", message=exc.for_user()), 400
+
+
+@bp.app_errorhandler(ArchiveError)
+def archive_error(exc: ArchiveError):
+    return render_template("error.html", title="Fehler", message=exc.for_user()), 500
+
+
+HTTP_MESSAGES = {
+    400: ("Ungültige Anfrage", "Die Anfrage konnte nicht verstanden werden."),
+    404: ("Nicht gefunden", "Diese Seite gibt es nicht."),
+    405: ("Nicht erlaubt", "Diese Aktion ist an dieser Adresse nicht erlaubt."),
+    500: ("Fehler", "Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später erneut."),
+}
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    code = exc.code or 500
+    title, message = HTTP_MESSAGES.get(code, (exc.name, exc.description or ""))
+    if request.path.startswith("/api/"):
+        return jsonify({"error": message}), code
+    return render_template("error.html", title=title, message=message), code

@@ -1,5 +1,120 @@
-"""Staff pages (login, upload) - being built."""
+"""Staff pages: login, logout, upload of new documents, the import log.
 
-from flask import Blueprint
+Uploads are written to ``ARCHIVE_DIR/uploads/<random>/`` under server-made
+names (a uuid plus a suffix from a fixed list - never the name the browser
+sent), ingested, and deleted again. The format is detected by the ingest
+package from the file's content; the suffix is only a hint.
+"""
+
+import shutil
+import uuid
+from pathlib import Path, PurePath
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+
+from archive import ArchiveError
+from web import security
+from web.context import get_archive
 
 bp = Blueprint("staff", __name__)
+
+ALLOWED_SUFFIXES = (".pdf", ".docx", ".txt")
+ACCEPT = ",".join((*ALLOWED_SUFFIXES, "application/pdf", "text/plain",
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+STATUS_LABELS = {"added": "Neu", "unchanged": "Bereits vorhanden", "failed": "Fehler"}
+LOG_ROWS = 200
+
+
+@bp.route("/anmelden", methods=["GET", "POST"])
+def login():
+    target = security.safe_next(request.values.get("next"), url_for("staff.upload"))
+    if not security.login_possible():
+        return render_template("login.html", next=target, error=None), 200
+    if request.method == "GET":
+        if security.is_staff():
+            return redirect(target)
+        return render_template("login.html", next=target, error=None)
+    key = security.client_key()
+    wait = security.failures().blocked_for(key)
+    if wait:
+        minutes = (wait + 59) // 60
+        error = f"Zu viele Fehlversuche. Bitte versuchen Sie es in {minutes} Minute(n) erneut."
+        return render_template("login.html", next=target, error=error), 429
+    if not security.password_ok(request.form.get("password", "")):
+        security.failures().fail(key)
+        return render_template("login.html", next=target, error="Das Passwort ist falsch."), 401
+    security.failures().reset(key)
+    security.log_in()
+    return redirect(target)
+
+
+@bp.post("/abmelden")
+def logout():
+    security.log_out()
+    return redirect(url_for("pages.search"))
+
+
+@bp.route("/hochladen", methods=["GET", "POST"])
+@security.login_required
+def upload():
+    if request.method == "GET":
+        return render_template("upload.html", accept=ACCEPT, results=None, error=None)
+    files = [f for f in request.files.getlist("files") if f and f.filename]
+    if not files:
+        return render_template("upload.html", accept=ACCEPT, results=None,
+                               error="Bitte wählen Sie mindestens eine Datei aus."), 400
+    results = ingest_uploads(files)
+    return render_template("upload.html", accept=ACCEPT, results=results, error=None)
+
+
+def ingest_uploads(files) -> list[dict]:
+    """Save, ingest and delete the uploads; one result row per file, in upload order."""
+    folder = Path(current_app.config["ARCHIVE_DIR"]) / "uploads" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    try:
+        names = {}
+        for storage in files:
+            path = folder / (uuid.uuid4().hex + _suffix(storage.filename))
+            storage.save(path)
+            names[str(path)] = _display_name(storage.filename)
+        try:
+            outcomes = {o.file: o for o in get_archive().ingest(list(map(Path, names)))}
+        except ArchiveError as exc:
+            current_app.logger.exception("upload ingest failed")
+            return [_row(name, "failed", None, exc.for_user()) for name in names.values()]
+        return [_outcome_row(names[path], outcomes.get(path)) for path in names]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _outcome_row(name: str, outcome) -> dict:
+    if outcome is None:
+        return _row(name, "failed", None, "Datei wurde nicht verarbeitet")
+    return _row(name, outcome.status, outcome.id, outcome.error)
+
+
+def _row(name: str, status: str, doc_id: int | None, error: str | None) -> dict:
+    return {"name": name, "status": status, "label": STATUS_LABELS.get(status, status), "id": doc_id,
+            "error": error}
+
+
+def _suffix(filename: str) -> str:
+    suffix = PurePath(filename.replace("\\", "/")).suffix.lower()
+    return suffix if suffix in ALLOWED_SUFFIXES else ".bin"
+
+
+def _display_name(filename: str) -> str:
+    """The browser's file name, for display only (escaped by the template), never a path."""
+    return PurePath(filename.replace("\\", "/")).name[:200] or "Datei"
+
+
+@bp.get("/import-protokoll")
+@security.login_required
+def import_log():
+    sql = ("SELECT id, at, file, status, error, document_id FROM ingest_log ORDER BY id DESC LIMIT ?")
+    cols = ("id", "at", "file", "status", "error", "document_id")
+    rows = [dict(zip(cols, r, strict=True)) for r in get_archive().store.db.execute(sql, [LOG_ROWS]).fetchall()]
+    for row in rows:
+        row["label"] = STATUS_LABELS.get(row["status"], row["status"])
+        row["name"] = PurePath(row["file"] or "").name
+    return render_template("import_log.html", rows=rows, limit=LOG_ROWS)
