@@ -1,0 +1,23 @@
+"""The Antragsarchiv query language: parse user input, print it canonically, compile it to Whoosh."""
+
+from archive.query.ast import FIELDS, And, Field, MatchAll, Node, Not, Or, Phrase, Prefix, Word
+from archive.query.compile import highlight_terms, to_whoosh
+from archive.query.parser import ParsedQuery, parse, to_string
+
+__all__ = [
+    "FIELDS",
+    "And",
+    "Field",
+    "MatchAll",
+    "Node",
+    "Not",
+    "Or",
+    "ParsedQuery",
+    "Phrase",
+    "Prefix",
+    "Word",
+    "highlight_terms",
+    "parse",
+    "to_string",
+    "to_whoosh",
+]

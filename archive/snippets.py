@@ -1,0 +1,121 @@
+"""Search result snippets: the densest window of matched terms, HTML-escaped, matches in ``<mark>``."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from archive.analysis import TOKEN_RE, token_terms
+
+__all__ = ["SCAN_CHARS", "make_snippet"]
+
+SCAN_CHARS = 50_000  # matches are only looked for in the beginning of long documents
+ELLIPSIS = "…"
+_SPACE_RE = re.compile(r"\s+")
+_MARK_OPEN = Markup("<mark>")
+_MARK_CLOSE = Markup("</mark>")
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    start: int
+    end: int
+    key: str  # the matched term, to count distinct terms per window
+
+
+@lru_cache(maxsize=1 << 18)
+def _terms_of(raw: str) -> frozenset[str]:
+    return token_terms(raw).all_terms
+
+
+def _find_matches(text: str, terms: set[str] | frozenset[str]) -> list[_Match]:
+    disjoint = terms.isdisjoint
+    terms_of = _terms_of
+    hits = [match for match in TOKEN_RE.finditer(text, 0, SCAN_CHARS) if not disjoint(terms_of(match.group()))]
+    return [_Match(m.start(), m.end(), min(_terms_of(m.group()) & terms)) for m in hits]
+
+
+def _best_window(matches: list[_Match], width: int) -> tuple[int, int]:
+    """Indices (first, last) of the run of matches within ``width`` chars with most distinct terms."""
+    counts: Counter[str] = Counter()
+    best, best_score = (0, 0), (0, 0)
+    j = 0
+    for i, first in enumerate(matches):
+        while j < len(matches) and (j == i or matches[j].end - first.start <= width):
+            counts[matches[j].key] += 1
+            j += 1
+        score = (len(counts), j - i)
+        if score > best_score:
+            best, best_score = (i, j - 1), score
+        counts[first.key] -= 1
+        if not counts[first.key]:
+            del counts[first.key]
+    return best
+
+
+def _last_space(text: str, start: int, end: int) -> int | None:
+    found = None
+    for found_match in _SPACE_RE.finditer(text, start, end):
+        found = found_match.start()
+    return found
+
+
+def _bounds(text: str, span_start: int, span_end: int, width: int) -> tuple[int, int]:
+    """Window around the matched span, cut at word boundaries, at most ``width`` chars if possible."""
+    slack = max(width - (span_end - span_start), 0)
+    start = max(span_start - slack // 3, 0)
+    if start > 0:
+        space = _SPACE_RE.search(text, start, span_start)
+        start = space.end() if space else span_start
+    end = min(max(start + width, span_end), len(text))
+    if end < len(text) and not text[end].isspace():
+        space_at = _last_space(text, span_end, end)
+        end = space_at if space_at is not None else span_end
+    return start, end
+
+
+def _render(text: str, start: int, end: int, matches: Iterable[_Match]) -> Markup:
+    pieces: list[Markup] = [Markup(ELLIPSIS)] if start > 0 else []
+    pos = start if start > 0 else len(text) - len(text.lstrip())
+    for match in matches:
+        if match.end > end:
+            break
+        if match.start < pos:
+            continue
+        pieces += [_plain(text[pos : match.start]), _MARK_OPEN, escape(text[match.start : match.end]), _MARK_CLOSE]
+        pos = match.end
+    pieces.append(_plain(text[pos:end]))
+    if end < len(text):
+        pieces.append(Markup(ELLIPSIS))
+    return Markup("").join(pieces)
+
+
+def _plain(segment: str) -> Markup:
+    return escape(_SPACE_RE.sub(" ", segment))
+
+
+def _start_of(text: str, width: int) -> Markup:
+    text = text.lstrip()
+    if len(text) <= width:
+        return _plain(text)
+    space_at = _last_space(text, 0, width + 1)
+    return _plain(text[: space_at if space_at else width]) + Markup(ELLIPSIS)
+
+
+def make_snippet(text: str, terms: set[str] | frozenset[str], *, width: int = 240) -> Markup:
+    """HTML snippet of ``text`` showing the window with the most distinct ``terms`` (index terms).
+
+    The text is escaped; matches are wrapped in ``<mark>``; "…" marks cut ends. Without terms or
+    matches the escaped start of the text is returned.
+    """
+    matches = _find_matches(text, terms) if terms else []
+    if not matches:
+        return _start_of(text, width)
+    first, last = _best_window(matches, width)
+    start, end = _bounds(text, matches[first].start, matches[last].end, width)
+    return _render(text, start, end, matches)
