@@ -23,7 +23,7 @@ bench: deps ## build a synthetic store of N documents and measure (make bench N=
 	$(BIN)/python -m bench --docs $(N)
 
 demo: deps
-	$(BIN)/flask --app search_app ingest data/sample
+	$(BIN)/flask --app search_app ingest data/sample/*.pdf data/sample/*.docx
 
 deps: $(DEPS)
 

@@ -54,9 +54,11 @@ def _settings(config: dict) -> dict:
 
 
 def _secret_key(root: Path) -> str:
+    """A key kept in the store folder; a throw-away one while no store exists (e.g. ``inspect``)."""
+    if not root.is_dir():
+        return secrets.token_hex(32)
     path = root / "secret_key"
     if not path.exists():
-        root.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
@@ -64,4 +66,6 @@ def _secret_key(root: Path) -> str:
 
 def _open_once(app: Flask) -> None:
     """Rebuild an outdated index once at start-up, not inside a request."""
+    if not (Path(app.config["ARCHIVE_DIR"]) / "archive.db").exists():
+        return  # nothing stored yet; the first ingest or request creates the store
     Archive.open(app.config["ARCHIVE_DIR"], app.extensions["index"]).close()

@@ -77,7 +77,7 @@ def _flush(store: Store, index: Index, batch: list[ingest.ParsedDocument]) -> It
         message = exc.for_user() if isinstance(exc, ArchiveError) else "Speichern fehlgeschlagen"
         for doc in unique:
             yield _logged(store, Outcome(doc.path, FAILED, error=message, detail=repr(exc)), doc.sha256)
-        ids = []
+        unique, ids = [], []
     for doc, doc_id in zip(unique, ids, strict=True):
         yield _logged(store, Outcome(doc.path, ADDED, doc_id), doc.sha256)
     for doc in duplicates:
