@@ -89,7 +89,7 @@ def _render(text: str, start: int, end: int, matches: Iterable[_Match]) -> Marku
             continue
         pieces += [_plain(text[pos : match.start]), _MARK_OPEN, escape(text[match.start : match.end]), _MARK_CLOSE]
         pos = match.end
-    pieces.append(_plain(text[pos:end]))
+    pieces.append(_plain(text[pos:end].rstrip()))
     if end < len(text):
         pieces.append(Markup(ELLIPSIS))
     return Markup("").join(pieces)
