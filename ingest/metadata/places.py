@@ -40,13 +40,20 @@ CITY_CONTEXT = re.compile(
     r"Gemeindevertretung|Bezirksvertretung|Rathaus|Hansestadt|Bürgerschaft|Stadtverwaltung|in|im|für|aus)"
     r"(?:\s+der\s+(?:Stadt|Gemeinde))?\s+|\d{5}\s+)$"
 )
-WORD = re.compile(r"[A-ZÄÖÜ][\w.'’()/-]*(?:\s+(?:am|an|im|in|ob|bei|auf|vor|der|de|)\s*[A-ZÄÖÜ(][\w.()/-]*)*")
-TOKEN = re.compile(r"[A-ZÄÖÜ][\wäöüß]*(?:-[A-ZÄÖÜ][\wäöüß]*)*")
+# Names after these words are parts of a municipality (Ortsteile, Stadtteile), not the municipality itself.
+PART_CONTEXT = re.compile(
+    r"\b(?:Stadtteilbeirat|Ortsbeirat|Ortschaftsrat|Bezirksbeirat|Ortsteil|Stadtteil|Ortsteilen|Ortschaft|"
+    r"Ortsvorsteher(?:in)?|Ortsverband|Ortsverein|OV|Dorf)(?:\s+\w+)?\s+$"
+)
+PLACE_DATE_LINE = re.compile(r"^[A-ZÄÖÜ][^,]{1,40},?\s*(?:den\s+)?\d{1,2}\.")
+MIN_POPULATION_HYPHEN = 10000
+BODY_WEIGHT = 0.3
 
 
 @dataclass
 class _Index:
     by_name: dict[str, tuple[reference.Municipality, ...]]
+    upper: dict[str, str]  # "KARLSRUHE" -> "Karlsruhe"
     adjective: dict[str, str]  # "Bochumer" -> "Bochum"
     district_by_name: dict[str, tuple[reference.District, ...]]
     max_words: int
@@ -90,6 +97,7 @@ def prepare() -> None:
     ranked = {k: tuple(sorted(v, key=lambda m: -m.population)) for k, v in by_name.items()}
     _index = _Index(
         by_name=ranked,
+        upper={k.upper(): k for k in ranked if len(k) > 3},
         adjective={k: v for k, v in adjective.items() if k not in ranked},
         district_by_name={k: tuple(v) for k, v in district_by_name.items()},
         max_words=max(k.count(" ") + 1 for k in ranked),
@@ -125,16 +133,20 @@ def _scan_line(line: str, weight: float, muni: dict, dist: dict) -> None:
             _add(dist, phrase, weight * 3)
             continue
         key = phrase if phrase in _index.by_name else None
+        if key is None and phrase.isupper():
+            key = _index.upper.get(phrase)
         bonus = 1.0
         if key is None and "-" in phrase and " " not in phrase:
             head = phrase.split("-")[0]
-            if head in _index.by_name:
+            if head in _index.by_name and _index.by_name[head][0].population >= MIN_POPULATION_HYPHEN:
                 key, bonus = head, 0.8
         if key is None and phrase in _index.adjective:
             key, bonus = _index.adjective[phrase], 0.5
         if key is None:
             continue
-        if CITY_CONTEXT.search(before):
+        if PART_CONTEXT.search(before):
+            bonus *= 0.1
+        elif CITY_CONTEXT.search(before):
             bonus *= 2
         _add(muni, key, weight * bonus)
 
@@ -148,8 +160,6 @@ def _pick(name: str, text: str, district_scores: dict) -> reference.Municipality
     for c in candidates:
         if c.district_ars in named_districts:
             return c
-    district_names = {d.ars for d in reference.districts()}
-    del district_names
     for c in candidates:
         if c.state in states:
             return c
@@ -161,8 +171,12 @@ def _state_words() -> list[str]:
 
 
 def _line_weight(index: int, line: str) -> float:
+    if len(line) > 150:
+        return BODY_WEIGHT
+    if PLACE_DATE_LINE.search(line) and index < 14:
+        return 15.0
     if index < 6:
-        return 6.0 if re.search(r"^[A-ZÄÖÜ][^,]{1,40},\s*(?:den\s+)?\d", line) else 4.0
+        return 4.0
     if index < 14:
         return 2.0
     return 1.0
@@ -178,7 +192,7 @@ def extract_place(text: str) -> PlaceResult:
         _scan_line(line, _line_weight(i, line), muni, dist)
     body_start = text.find(head[-1]) + len(head[-1]) if head else 0
     for line in text[body_start:body_start + 20000].split("\n"):
-        _scan_line(line, 0.3, muni, dist)
+        _scan_line(line, BODY_WEIGHT, muni, dist)
     for city, pattern in CITY_INSTITUTIONS.items():
         hits = len(pattern.findall(text[:20000]))
         if hits:

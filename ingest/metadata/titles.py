@@ -109,8 +109,8 @@ def _raw_head(text: str) -> list[str]:
 
 def _skip(line: str, is_place) -> bool:
     return bool(
-        len(line) < 4 or len(line) > MAX_TITLE or SKIP.match(line) or ADDRESS.search(line) or TYPE_ONLY.match(line) or FIELD.match(line)
-        or PARENTHESISED.match(line) or PERSON.match(line) or line.endswith(":") or is_place(line)
+        len(line) < 4 or len(line) > MAX_TITLE or SKIP.match(line) or ADDRESS.search(line) or TYPE_ONLY.match(line)
+        or FIELD.match(line) or PARENTHESISED.match(line) or PERSON.match(line) or line.endswith(":") or is_place(line)
         or _is_org_line(line) or dates_in(line) or not re.search(r"[A-Za-zÄÖÜäöü]{3}", line)
     )
 

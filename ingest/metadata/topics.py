@@ -37,9 +37,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "arbeit-wirtschaft": (
         "arbeitsmarkt", "beschäftig", "tariftreue", "^tarif", "wirtschaftsförderung", "einzelhandel", "gewerbe",
         "^wirtschaft", "unternehmen", "arbeitsplätze", "arbeitslos", "ausbildung", "fachkräfte", "mindestlohn",
-        "^handwerk", "^industrie", "^betrieb", "arbeitnehmer", "gewerkschaft", "befristet", "tourismus",
-        "^arbeit", "wochenmarkt", "^märkte", "^markt", "manufaktur", "standort",
-    ),
+        "^handwerk", "^industrie", "arbeitnehmer", "gewerkschaft", "befristet", "tourismus",
+        "manufaktur", ),
     "bildung": (
         "^schul", "schule", "schüler", "^lehrer", "^bildung", "volkshochschule", "^vhs", "bibliothek",
         "bücherei", "gymnasi", "grundschul", "gesamtschul", "gemeinschaftsschul", "^ogs", "ganztag",
@@ -57,8 +56,8 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "haushalt": (
         "haushalt", "^etat", "^steuer", "gewerbesteuer", "grundsteuer", "^gebühr", "^abgabe", "^schulden",
-        "finanzen", "kommunalfinanz", "^kosten", "zuschuss", "zuschüsse", "beteiligungen", "^euro", "investition",
-        "konsolidier", "^budget", "kredit", "förderm", "^mittel", "^finanz", "eintrittspreis", "entgelt",
+        "finanzen", "kommunalfinanz", "zuschuss", "zuschüsse", "beteiligungen", "investition",
+        "konsolidier", "^budget", "kredit", "förderm", "eintrittspreis", "entgelt",
     ),
     "migration": (
         "geflüchtet", "flüchtling", "asyl", "migration", "migrant", "integration", "abschiebung", "einbürgerung",
@@ -72,7 +71,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "sport": (
         "^sport", "sportstätte", "sporthalle", "sportplatz", "schwimmbad", "schwimmbäder", "^bad ", "hallenbad",
-        "freibad", "^verein", "freizeit", "fußball", "turnhalle", "^stadion", "bolzplatz", "skate",
+        "freibad", "freizeit", "fußball", "turnhalle", "^stadion", "bolzplatz", "skate",
     ),
     "digitalisierung": (
         "digital", "breitband", "^wlan", "wifi", "glasfaser", "open data", "it-sicherheit", "^online",
@@ -81,19 +80,19 @@ LEXICON: dict[str, tuple[str, ...]] = {
     "demokratie": (
         "bürgerbeteiligung", "beteiligung", "einwohnerantrag", "bürgerhaushalt", "ratsarbeit", "geschäftsordnung",
         "informationsfreiheit", "ehrenamt", "transparenz", "^demokrat", "bürgerentscheid", "bürgerbegehren",
-        "partizipation", "^wahl", "wahlrecht", "stadtteilbeirat", "ortsbeirat", "öffentlichkeit", "bürgerinnen",
-        "^bürger", "mitbestimm", "volksentscheid", "antragsrecht", "rederecht", "^sitzung", "livestream",
+        "partizipation", "^wahl", "wahlrecht", "stadtteilbeirat", "ortsbeirat", "mitbestimm", "volksentscheid",
+        "antragsrecht", "rederecht", "livestream",
     ),
     "sicherheit": (
         "ordnungsamt", "polizei", "feuerwehr", "katastrophenschutz", "videoüberwach", "sperrstunde",
         "^sicherheit", "kriminal", "^gewalt", "^ordnung", "vandalismus", "blackout", "zivilschutz", "^brand",
-        "illegal", "^waffen", "messer", "diebstahl", "kontroll", "^sicher",
+        "^waffen", "messer", "diebstahl",
     ),
     "stadtentwicklung": (
         "bauleitplan", "bebauungsplan", "flächennutzung", "quartier", "bodenpolitik", "innenstadt", "stadtteil",
         "ländlich", "stadtentwicklung", "stadtplanung", "^bauen", "^baugebiet", "bauvorhaben", "neubaugebiet",
-        "sanierung", "^platz", "^plätze", "^ortskern", "ortsmitte", "städtebau", "nachverdichtung", "^fläche",
-        "baugenehmigung", "gestaltung", "stadtbild", "^isek", "grundstück", "^areal", "^gelände", "^brache",
+        "sanierung", "^ortskern", "ortsmitte", "städtebau", "nachverdichtung", "baugenehmigung", "stadtbild",
+        "^isek", "grundstück", "^areal", "^gelände", "^brache",
     ),
     "gleichstellung": (
         "^frauen", "gleichstellung", "gewaltschutz", "frauenhaus", "frauenhäuser", "lsbti", "lgbt", "queer",
@@ -112,9 +111,9 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "bürokratie", "^verwaltungs",
     ),
 }
-TITLE_WEIGHT = 6.0
-MIN_SCORE = 4.0
-RELATIVE = 0.45
+TITLE_WEIGHT = 8.0
+MIN_SCORE = 8.0
+RELATIVE = 0.6
 MAX_TOPICS = 3
 
 _patterns: dict[str, re.Pattern] = {}
