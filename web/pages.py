@@ -7,8 +7,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, jsonify, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
 
-from archive import ArchiveError, BadRequest, NotFound, SearchRequest
-from archive import vocab
+from archive import ArchiveError, BadRequest, NotFound, SearchRequest, vocab
 from archive.facets import BY_NAME, FACETS, Facet
 from web import params
 from web.context import get_archive
@@ -55,7 +54,7 @@ def search():
     rows = archive.documents([hit.id for hit in result.hits])
     return render_template("search.html", error=None, req=req, result=result, rows=rows,
                            facet_views=facet_views(req, result), chips=chips(req), pages=pagination(req, result),
-                           sort_labels=SORT_LABELS, first_url="?" + params.query_string(req),
+                           sort_labels=SORT_LABELS, first_url=_page_url(req, 1),
                            clear_url=_url(_pairs_without(req, lambda k, v: k not in ("q", "sort", "per_page"))))
 
 
@@ -116,6 +115,11 @@ def chips(req: SearchRequest) -> list[Chip]:
     return out
 
 
+def _page_url(req: SearchRequest, page: int) -> str:
+    query = params.query_string(req, page=page if page > 1 else None)
+    return url_for("pages.search") + ("?" + query if query else "")
+
+
 def pagination(req: SearchRequest, result) -> dict | None:
     last = min((result.total + req.per_page - 1) // req.per_page, 10_000 // req.per_page)
     if last <= 1:
@@ -126,10 +130,10 @@ def pagination(req: SearchRequest, result) -> dict | None:
     for n in numbers:
         if n - previous > 1:
             items.append(None)  # gap
-        items.append((n, "?" + params.query_string(req, page=n)))
+        items.append((n, _page_url(req, n)))
         previous = n
-    prev_url = "?" + params.query_string(req, page=current - 1) if current > 1 else None
-    next_url = "?" + params.query_string(req, page=current + 1) if current < last else None
+    prev_url = _page_url(req, current - 1) if current > 1 else None
+    next_url = _page_url(req, current + 1) if current < last else None
     return {"items": items, "current": current, "last": last, "prev": prev_url, "next": next_url}
 
 

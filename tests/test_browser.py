@@ -1,0 +1,84 @@
+"""One real-browser walk through the search: Chromium via Playwright against the app on a real port."""
+
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = Path("/tmp/antragsarchiv-browser.png")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def live_url(store_dir: Path):
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, make_app(store_dir), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(10)
+        server.server_close()
+
+
+def count_of(page) -> int:
+    return int(re.match(r"\s*(\d+)", page.locator("#result-count").inner_text())[1])
+
+
+@pytest.mark.browser
+def test_search_filter_and_open_a_document(live_url: str):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+            errors: list[str] = []
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+            page.goto(live_url + "/")
+            expect(page.locator("#result-count")).to_contain_text("4 Dokumente")
+
+            page.fill("#q", "Sozialticket")
+            page.press("#q", "Enter")
+            page.wait_for_url(re.compile(r"q=Sozialticket"))
+            hits = page.locator(".hit h2 a")
+            expect(hits).to_have_count(2)
+            expect(hits.first).to_have_text("Sozialticket für alle Leistungsberechtigten")
+            expect(page.locator(".snippet mark").first).to_have_text("Sozialticket")
+            party = page.locator(".facet", has=page.locator("h2", has_text="Partei"))
+            expect(party.locator(".facet-value")).to_have_count(2)
+
+            page.locator(".facet-value", has_text="Bochum").first.click()
+            page.wait_for_url(re.compile(r"municipality="))
+            expect(page.locator(".chip")).to_have_count(1)
+            expect(page.locator(".chip")).to_contain_text("Kommune: Bochum")
+            assert count_of(page) == 1
+            expect(party.locator(".facet-value")).to_have_count(1)  # counts follow the filter
+            expect(page.locator(".facet-value.active")).to_contain_text("Bochum")
+            assert page.locator("#q").input_value() == "Sozialticket"
+            page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+            hits.first.click()
+            page.wait_for_url(re.compile(r"/dokument/\d+$"))
+            expect(page.locator("h1")).to_have_text("Sozialticket für alle Leistungsberechtigten")
+            meta = page.locator("table.meta")
+            expect(meta.locator("tr", has_text="Kommune")).to_contain_text("Bochum")
+            expect(meta.locator("tr", has_text="Datum")).to_contain_text("13.03.2023")
+            download_link = page.get_by_role("link", name=re.compile("Original herunterladen"))
+            expect(download_link).to_have_attribute("href", re.compile(r"/dokument/\d+/original$"))
+            with page.expect_download() as info:
+                download_link.click()
+            assert info.value.suggested_filename == "bochum-sozialticket.docx"
+            assert errors == []  # no CSP violations or script errors
+        finally:
+            browser.close()
