@@ -19,7 +19,7 @@ MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
 
 # A date right after these words is the document's own date.
 OWN_MARKER = re.compile(
-    r"(?:\bden|\bDatum|\bStand|\bvom|^[A-ZÄÖÜ][\w .()/-]{1,40},)\s*:?\s*$|^\s*$", re.IGNORECASE
+    r"(?:\bden|\bDatum|\bStand|\bvom|\bbeschlossen\s+am|^[A-ZÄÖÜ][\w .()/-]{1,40},)\s*:?\s*$|^\s*$", re.IGNORECASE
 )
 # A date right after these words belongs to something else (a meeting, a law, a deadline).
 FOREIGN_MARKER = re.compile(

@@ -28,7 +28,11 @@ TYPE_WORDS: tuple[tuple[str, re.Pattern], ...] = (
         r"möge\s+beschließen|\bbeantrag(?:t|en)\b", re.IGNORECASE)),
 )
 BODY_MOTION = re.compile(r"möge\s+(?:folgendes\s+)?beschließen|wir\s+beantragen|beantragt,|Beschlussvorschlag", re.I)
-BODY_QUESTION = re.compile(r"\bwir\s+fragen\b|\bfragen\s+wir\b|\bAnfrage\b|beantwortung", re.IGNORECASE)
+# Reported speech about a party or faction: the style of a press release.
+BODY_PRESS = re.compile(
+    r"(?:Fraktion|LINKE|SPD|CDU|CSU|Grünen|GRÜNE|FDP|AfD)\b[^.]{0,60}\b(?:fordert|kritisiert|begrüßt|verurteilt)\b|"
+    r"[“\"],?\s+(?:sagte|erklärte|betonte|so)\s+[A-ZÄÖÜ]"
+)
 
 
 def extract_doc_type(text: str) -> str:
@@ -40,4 +44,6 @@ def extract_doc_type(text: str) -> str:
     body = text[:6000]
     if BODY_MOTION.search(body):
         return "antrag"
+    if BODY_PRESS.search(body[:3000]):
+        return "pressemitteilung"
     return "sonstiges"

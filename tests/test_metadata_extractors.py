@@ -1,0 +1,164 @@
+"""Unit tests for the metadata extractors on small handwritten German snippets."""
+
+import pytest
+
+from ingest.metadata import extract_metadata, prepare
+from ingest.metadata.dates import extract_date
+from ingest.metadata.doctype import extract_doc_type
+from ingest.metadata.parties import extract_parties
+from ingest.metadata.places import extract_place
+from ingest.metadata.titles import extract_title
+from ingest.metadata.topics import extract_topics
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _prepared():
+    prepare()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SPD-Fraktion\nDüsseldorf, den 3.4.23\nAntrag: Mehr Bänke", "2023-04-03"),
+        ("Datum: 12.03.2023\nAnfrage", "2023-03-12"),
+        ("DIE LINKE – Bochum\nBochum, den 12. März 2023\nBetreff: Sozialticket", "2023-03-12"),
+        ("Kommunalwahlprogramm\nStand: März 2021\n", "2021-03-01"),
+        ("Antrag zur Sitzung am 05.05.2022\nKarlsruhe, 01.04.2022", "2022-04-01"),
+        ("Antrag\nKeine Zahlen hier", None),
+        ("Datum: 31.02.2023", None),
+    ],
+)
+def test_date(text, expected):
+    assert extract_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SPD-Fraktion\nAntrag: Mehr Bänke am Markt", "antrag"),
+        ("CDU\nÄnderungsantrag zu TOP 5", "aenderungsantrag"),
+        ("Anfrage gem. § 17 GeschO\nBetreff: Schulbau", "anfrage"),
+        ("Kleine Anfrage der FDP-Fraktion", "anfrage"),
+        ("PM: Radweg jetzt!", "pressemitteilung"),
+        ("Pressemitteilung\nDIE LINKE", "pressemitteilung"),
+        ("Resolution des Rates zur Ukraine", "resolution"),
+        ("Haushaltsrede 2024\nEs gilt das gesprochene Wort", "rede"),
+        ("Stellungnahme des Beirats zum Bebauungsplan", "stellungnahme"),
+        ("GRÜNE\nBetreff: Tempo 30\nDer Rat möge beschließen: Tempo 30 überall.", "antrag"),
+        ("Kommunalwahlprogramm 2020\nUnsere Ziele", "sonstiges"),
+    ],
+)
+def test_doc_type(text, expected):
+    assert extract_doc_type(text) == expected
+
+
+def test_motion_quoting_an_inquiry_is_a_motion():
+    text = "SPD-Fraktion\nAntrag: Schulwegsicherung\nUnsere Anfrage vom 3.3.2023 blieb unbeantwortet."
+    assert extract_doc_type(text) == "antrag"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SPD – Karlsruhe\nBetreff: Mehr Grün\nKarlsruhe, den 1. März 2024", "Mehr Grün"),
+        ("DIE LINKE\nWiesbaden, 21.11.2020\nPressemitteilung: Aartalbahn reaktivieren!", "Aartalbahn reaktivieren!"),
+        ("ANTRAG\nSPD\nDatum: 26.05.2023\n\nKostenlose Toiletten für alle\n\nText", "Kostenlose Toiletten für alle"),
+        ("Antrag\nhier: Odenwaldallee öffentliche Flächen\n\nSehr geehrter", "Odenwaldallee öffentliche Flächen"),
+    ],
+)
+def test_title(text, expected):
+    assert extract_title(text) == expected
+
+
+def test_title_joins_wrapped_lines():
+    body = "\n".join(["Dies ist ein langer Satz im Text des Antrags, der umbricht und weiter geht."] * 8)
+    text = "DIE LINKE – Karlsruhe\n\nBetreff: Einführung eines Bürgerhaushalts als\nBeteiligungsinstrument\n\n" + body
+    assert extract_title(text) == "Einführung eines Bürgerhaushalts als Beteiligungsinstrument"
+
+
+def test_municipality_from_letterhead():
+    place = extract_place("SPD-Fraktion im Gemeinderat Kämpfelbach\nAntrag: Neue Sitzbänke\nText.")
+    assert place.municipality.name == "Kämpfelbach"
+    assert len(place.municipality.ars) == 12
+    assert place.state == "Baden-Württemberg"
+    assert place.district.ars == place.municipality.ars[:5]
+
+
+def test_letterhead_outweighs_body():
+    text = "DIE LINKE – Herne\nHerne, den 3.4.2023\nAntrag\n" + "Wie die Bochumer Linksfraktion fordern wir ...\n" * 2
+    assert extract_place(text).municipality.name == "Herne"
+
+
+def test_adjective_form_in_body():
+    place = extract_place("Pressemitteilung\nDie Bochumer Linksfraktion fordert ein Sozialticket.")
+    assert place.municipality.name == "Bochum"
+
+
+def test_kreistag_gives_district_only():
+    place = extract_place("SPD-Fraktion im Kreistag Wesel\nAntrag: Kreisumlage senken")
+    assert place.municipality is None
+    assert place.district.ars == "05170"
+    assert place.state == "Nordrhein-Westfalen"
+
+
+def test_bezirksvertretung_gives_city():
+    place = extract_place("Grüne in der Bezirksvertretung Köln-Ehrenfeld\nAnfrage: Radweg Venloer Straße")
+    assert place.municipality.name == "Köln"
+
+
+@pytest.mark.parametrize(("district", "city"), [("Marzahn-Hellersdorf", "Berlin"), ("Wandsbek", "Hamburg")])
+def test_city_state_district_gives_city(district, city):
+    place = extract_place(f"FDP-Fraktion {district}\nRede zur Aktuellen Stunde")
+    assert place.municipality.name == city
+    assert place.state == city
+
+
+def test_ambiguous_name_prefers_larger_population():
+    assert extract_place("CDU Brühl\nAntrag: Parken").state == "Nordrhein-Westfalen"
+
+
+def test_ambiguous_name_uses_printed_state():
+    text = "CDU Brühl\nAntrag: Parken\nDie Gemeinde Brühl in Baden-Württemberg braucht mehr Parkplätze."
+    assert extract_place(text).state == "Baden-Württemberg"
+
+
+def test_no_place():
+    place = extract_place("Antrag: Mehr Bänke\nWir beantragen mehr Bänke.")
+    assert (place.municipality, place.district, place.state) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SPD-Fraktion im Rat der Stadt Bochum\nAntrag", ("SPD",)),
+        ("BÜNDNIS 90/DIE GRÜNEN\nAntrag", ("GRÜNE",)),
+        ("Gemeinsamer Antrag der Fraktionen CDU, SPD und FDP\nBetreff: Schulen", ("CDU", "SPD", "FDP")),
+        ("Linksfraktion Bochum\nPressemitteilung", ("DIE LINKE",)),
+        ("FREIE WÄHLER Karlsruhe\nAnfrage", ("Freie Wähler",)),
+        ("Bürgerinitiative Pro Umgehung e. V.\nStellungnahme zur Haltung der CDU", ()),
+        ("Unabhängige Wählergemeinschaft Velen\nAntrag", ()),
+    ],
+)
+def test_parties(text, expected):
+    assert extract_parties(text) == expected
+
+
+def test_topics_precise():
+    text = "Antrag: Sozialer Wohnungsbau\nDie Mieten steigen. Wir fordern mehr Sozialwohnungen und Wohnungsbau."
+    assert extract_topics(text, "Sozialer Wohnungsbau") == ("wohnen",)
+    assert extract_topics("Sehr geehrte Damen und Herren, vielen Dank.", "Einladung") == ()
+
+
+def test_extract_metadata_full():
+    text = (
+        "SPD-Fraktion im Gemeinderat Kämpfelbach\nKämpfelbach, den 12. März 2023\n\n"
+        "Antrag: Sichere Radwege zur Grundschule\n\nDer Gemeinderat möge beschließen: Radwege und Schulwege sichern."
+    )
+    meta = extract_metadata(text)
+    assert meta.doc_type == "antrag"
+    assert meta.title == "Sichere Radwege zur Grundschule"
+    assert meta.date == "2023-03-12"
+    assert meta.municipality.name == "Kämpfelbach"
+    assert meta.party == "SPD"
+    assert meta.faction == "SPD-Fraktion im Gemeinderat Kämpfelbach"
+    assert "verkehr" in meta.topics
