@@ -42,7 +42,7 @@ def test_search_filter_and_open_a_document(live_url: str):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE", accept_downloads=True)
             errors: list[str] = []
             page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
             page.goto(live_url + "/")

@@ -180,7 +180,7 @@ def test_document_page_shows_metadata_links_and_download(client, built_store: Pa
                   "Format", "Datei"):
         assert f'<th scope="row">{label}' in page
     assert "13.03.2023" in page and "Bochum" in page and "Nordrhein-Westfalen" in page
-    assert "bochum-sozialticket.docx" in page
+    assert "bochum-sozialticket.docx" in page.replace("<wbr>", "")  # file names get break opportunities
     page_links = {text: href for _c, href, text in links(page)}
     assert parse_qs(urlsplit(page_links["Mehr aus dieser Kommune"]).query)["municipality"][0].isdigit()
     assert "faction" in parse_qs(urlsplit(page_links["Mehr von dieser Fraktion"]).query)
@@ -286,7 +286,7 @@ def test_upload_docx_adds_a_searchable_document(client, tmp_path: Path):
     response = upload(client, [(content, "Kiel Trinkbrunnen.docx")])
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Kiel Trinkbrunnen.docx" in html and ">Neu<" in html
+    assert "Kiel Trinkbrunnen.docx" in html.replace("<wbr>", "") and ">Neu<" in html
     doc_href = next(h for _c, h, t in links(html) if t.startswith("Dokument ") and h.startswith("/dokument/"))
     assert "Trinkbrunnen in der Innenstadt" in client.get(doc_href).get_data(as_text=True)
     assert total(client.get("/?q=Trinkbrunnen").get_data(as_text=True)) == 1

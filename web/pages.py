@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, render_template, request, send_file, url_for
+from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
 from archive import ArchiveError, BadRequest, NotFound, SearchRequest, vocab
@@ -23,6 +24,8 @@ MORE_LIMIT = 200  # values listed under "mehr" per facet
 SIMILAR = 5
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_SOFT_BREAK = re.compile(r"(?<=[\w,])[ \t]*\n[ \t]*(?=[a-zäöüß])")
+_BREAK_AFTER = re.compile(r"(?<=[_\-.])")
 
 
 # -- search --------------------------------------------------------------
@@ -153,9 +156,10 @@ def document(doc_id: int):
 
 
 def paragraphs(text: str) -> list[str]:
-    """Blank-line separated paragraphs; single line breaks stay (CSS ``white-space: pre-line``)."""
+    """Blank-line separated paragraphs. A line break before a lower-case word is a PDF's soft wrap and
+    becomes a space; other line breaks stay (letterheads, lists: CSS ``white-space: pre-line``)."""
     parts = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
-    return [p.strip() for p in parts if p.strip()]
+    return [_SOFT_BREAK.sub(" ", p.strip()) for p in parts if p.strip()]
 
 
 def similar_query(title: str | None) -> str:
@@ -228,6 +232,12 @@ def filesize(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+@bp.app_template_filter("breakable")
+def breakable(value: str | None) -> Markup:
+    """Escaped text with optional line breaks after ``_ - .`` (long file names in narrow cells)."""
+    return Markup("<wbr>").join(escape(part) for part in _BREAK_AFTER.split(value or "")) if value else Markup("–")
 
 
 @bp.app_template_filter("thousands")
