@@ -7,6 +7,20 @@
       if (select.form) { select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit(); }
     });
   });
+  // Search form: leave empty fields and the default sort out of the URL (short, shareable links).
+  var searchForm = document.querySelector("form.search-form");
+  if (searchForm) {
+    searchForm.addEventListener("submit", function () {
+      Array.prototype.forEach.call(searchForm.elements, function (el) {
+        var isDefault = el.name === "sort" && el.value === "relevance";
+        if (el.name && (el.value === "" || isDefault)) { el.disabled = true; }
+      });
+    });
+    // Coming back through the history (bfcache): make the fields usable again.
+    window.addEventListener("pageshow", function () {
+      Array.prototype.forEach.call(searchForm.elements, function (el) { el.disabled = false; });
+    });
+  }
   // Upload: show that the server is working and prevent a double submit.
   document.querySelectorAll("button[data-busy]").forEach(function (button) {
     var form = button.form;
