@@ -7,6 +7,7 @@ facet counts and filters never touch stored documents.
 """
 
 import logging
+import os
 import shutil
 import threading
 import time
@@ -216,14 +217,20 @@ def create_empty(path: Path) -> None:
     (path / VERSION_FILE).write_text(f"{SCHEMA_VERSION} {uuid.uuid4().hex}\n")
 
 
-def rebuild(path: Path, batches: Iterable[list[dict]], on_batch=None, limitmb: int = 256) -> int:
-    """Build a fresh index beside the live one from row batches, then swap it in."""
+def rebuild(path: Path, batches: Iterable[list[dict]], on_batch=None, limitmb: int = 128,
+            procs: int | None = None) -> int:
+    """Build a fresh index beside the live one from row batches, then swap it in.
+
+    With more than one core, Whoosh's multiprocessing writer analyses documents in
+    ``procs`` worker processes, each with a ``limitmb`` pool (bounded memory).
+    """
     path = Path(path)
     fresh = path.with_name(path.name + ".new")
     shutil.rmtree(fresh, ignore_errors=True)
     fresh.mkdir(parents=True)
     ix = whoosh_index.create_in(str(fresh), build_schema())
-    writer = ix.writer(limitmb=limitmb)
+    procs = procs or os.cpu_count() or 1
+    writer = ix.writer(limitmb=limitmb, procs=procs, batchsize=50) if procs > 1 else ix.writer(limitmb=limitmb)
     count = 0
     try:
         for batch in batches:

@@ -15,6 +15,7 @@ from archive.analysis import TOKEN_RE, token_terms
 __all__ = ["SCAN_CHARS", "make_snippet"]
 
 SCAN_CHARS = 50_000  # matches are only looked for in the beginning of long documents
+LOOKAHEAD = 4_000  # chars scanned after the first match
 ELLIPSIS = "…"
 _SPACE_RE = re.compile(r"\s+")
 _MARK_OPEN = Markup("<mark>")
@@ -34,10 +35,30 @@ def _terms_of(raw: str) -> frozenset[str]:
 
 
 def _find_matches(text: str, terms: set[str] | frozenset[str]) -> list[_Match]:
+    """Matches in reading order; stops early once every term was seen or a good window is certain.
+
+    Scanning stops at ``SCAN_CHARS``, when all terms have been found, or ``LOOKAHEAD`` chars after
+    the first match: the best window is then almost always already among the matches.
+    """
     disjoint = terms.isdisjoint
     terms_of = _terms_of
-    hits = [match for match in TOKEN_RE.finditer(text, 0, SCAN_CHARS) if not disjoint(terms_of(match.group()))]
-    return [_Match(m.start(), m.end(), min(_terms_of(m.group()) & terms)) for m in hits]
+    found: list[_Match] = []
+    seen: set[str] = set()
+    stop_at = SCAN_CHARS
+    for match in TOKEN_RE.finditer(text, 0, SCAN_CHARS):
+        if match.start() > stop_at:
+            break
+        matched = terms_of(match.group())
+        if disjoint(matched):
+            continue
+        key = min(matched & terms)
+        found.append(_Match(match.start(), match.end(), key))
+        seen.add(key)
+        if len(found) == 1:
+            stop_at = match.start() + LOOKAHEAD
+        if len(seen) == len(terms):
+            stop_at = min(stop_at, match.end() + 240)
+    return found
 
 
 def _best_window(matches: list[_Match], width: int) -> tuple[int, int]:
