@@ -61,8 +61,10 @@ class Archive:
     # -- writing -------------------------------------------------------
 
     def ingest(self, paths: Iterable[Path], workers: int | None = None, batch_size: int = 50,
-               limits: ingest.Limits | None = None) -> Iterator[Outcome]:
-        return ingest_files(self.store, self.index, paths, workers=workers, batch_size=batch_size, limits=limits)
+               limits: ingest.Limits | None = None, names: dict[str, str] | None = None) -> Iterator[Outcome]:
+        """Add files; ``names`` maps ``str(path)`` to the file name users see (uploads)."""
+        return ingest_files(self.store, self.index, paths, workers=workers, batch_size=batch_size, limits=limits,
+                            names=names)
 
     def reindex(self, batch: int = 500, on_batch=None) -> int:
         """Rebuild the index from SQLite in batches (bounded memory) and swap it in."""

@@ -33,8 +33,9 @@ class Outcome:
 
 
 def ingest_files(store: Store, index: Index, paths: Iterable[Path], *, workers: int | None = None,
-                 batch_size: int = 50, limits: ingest.Limits | None = None) -> Iterator[Outcome]:
-    """Yield one Outcome per file, in completion order."""
+                 batch_size: int = 50, limits: ingest.Limits | None = None,
+                 names: dict[str, str] | None = None) -> Iterator[Outcome]:
+    """Yield one Outcome per file, in completion order; ``names`` maps paths to display names."""
     fresh: list[Path] = []
     for path in paths:
         known = _known(store, path)
@@ -50,9 +51,9 @@ def ingest_files(store: Store, index: Index, paths: Iterable[Path], *, workers: 
             continue
         batch.append(result)
         if len(batch) >= batch_size:
-            yield from _flush(store, index, batch)
+            yield from _flush(store, index, batch, names)
             batch = []
-    yield from _flush(store, index, batch)
+    yield from _flush(store, index, batch, names)
 
 
 def _known(store: Store, path: Path) -> Outcome | None:
@@ -64,13 +65,14 @@ def _known(store: Store, path: Path) -> Outcome | None:
     return Outcome(str(path), UNCHANGED, doc_id) if doc_id else None
 
 
-def _flush(store: Store, index: Index, batch: list[ingest.ParsedDocument]) -> Iterator[Outcome]:
+def _flush(store: Store, index: Index, batch: list[ingest.ParsedDocument],
+           names: dict[str, str] | None) -> Iterator[Outcome]:
     if not batch:
         return
     unique, duplicates = _split_duplicates(store, batch)
     try:
         with store.transaction():
-            ids = store.insert_documents(unique)
+            ids = store.insert_documents(unique, names=names)
             index.add(_rows(unique, ids))
     except (ArchiveError, OSError) as exc:
         log.error("batch of %d documents not stored: %r", len(unique), exc)

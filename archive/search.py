@@ -44,9 +44,9 @@ class SearchRequest:
         if self.sort not in SORTS:
             raise BadRequest(f"Unbekannte Sortierung: {self.sort!r} (erlaubt: {', '.join(SORTS)})")
         if not 1 <= self.per_page <= MAX_PER_PAGE:
-            raise BadRequest(f"per_page muss zwischen 1 und {MAX_PER_PAGE} liegen")
+            raise BadRequest(f"Treffer pro Seite (per_page) muss zwischen 1 und {MAX_PER_PAGE} liegen")
         if self.page < 1 or self.page * self.per_page > MAX_WINDOW:
-            raise BadRequest(f"page muss zwischen 1 und {MAX_WINDOW // self.per_page} liegen")
+            raise BadRequest(f"Seite (page) muss zwischen 1 und {MAX_WINDOW // self.per_page} liegen")
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
             if value and not _DATE.match(value):

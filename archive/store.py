@@ -145,10 +145,12 @@ class Store:
 
     # -- writing -------------------------------------------------------
 
-    def insert_documents(self, docs: Iterable[ParsedDocument], keep_originals: bool = True) -> list[int]:
+    def insert_documents(self, docs: Iterable[ParsedDocument], keep_originals: bool = True,
+                         names: dict[str, str] | None = None) -> list[int]:
         """Insert documents and copy their originals; call inside ``transaction()``.
 
-        ``keep_originals=False`` records no original file (synthetic benchmark data).
+        ``keep_originals=False`` records no original file (synthetic benchmark data);
+        ``names`` maps a document's path to the file name to show (uploads are saved under generated names).
 
         Plain SQL on purpose: sqlite-utils' ``insert`` commits on its own,
         and a batch must be committed whole or not at all.
@@ -156,10 +158,11 @@ class Store:
         ids = []
         for doc in docs:
             stored = self._keep_original(doc) if keep_originals else ""
+            name = (names or {}).get(doc.path) or Path(doc.path).name
             file_row = {"sha256": doc.sha256, "size": doc.size, "format": doc.format, "stored_path": stored,
-                        "original_name": Path(doc.path).name, "added_at": now()}
+                        "original_name": name, "added_at": now()}
             _insert(self.db.conn, "files", file_row, replace=True)
-            ids.append(_insert(self.db.conn, "documents", document_row(doc)))
+            ids.append(_insert(self.db.conn, "documents", {**document_row(doc), "original_name": name}))
         return ids
 
     def log(self, file: str, status: str, sha256: str | None = None, error: str | None = None,

@@ -153,11 +153,11 @@ def test_script_in_document_text_is_escaped_in_snippet_and_document_page(client)
 
 
 @pytest.mark.parametrize(("query", "message"), [
-    ("page=abc", "page muss eine ganze Zahl sein"),
+    ("page=abc", "Seite (page) muss eine ganze Zahl sein"),
     ("sort=beliebt", "Unbekannte Sortierung"),
     ("date_from=13.03.2023", "date_from muss das Format JJJJ-MM-TT haben"),
-    ("per_page=1000", "per_page muss zwischen"),
-    ("page=99999", "page muss zwischen"),
+    ("per_page=1000", "(per_page) muss zwischen"),
+    ("page=99999", "Seite (page) muss zwischen"),
 ])
 def test_bad_parameters_give_a_german_400_page(client, query, message):
     response = client.get("/?" + query)
@@ -289,6 +289,9 @@ def test_upload_docx_adds_a_searchable_document(client, tmp_path: Path):
     assert "Kiel Trinkbrunnen.docx" in html.replace("<wbr>", "") and ">Neu<" in html
     doc_href = next(h for _c, h, t in links(html) if t.startswith("Dokument ") and h.startswith("/dokument/"))
     assert "Trinkbrunnen in der Innenstadt" in client.get(doc_href).get_data(as_text=True)
+    download = client.get(doc_href + "/original")
+    assert "Kiel Trinkbrunnen.docx" in download.headers["Content-Disposition"], "the user's file name, not the uuid"
+    download.close()
     assert total(client.get("/?q=Trinkbrunnen").get_data(as_text=True)) == 1
     again = upload(client, [(content, "nochmal.docx")]).get_data(as_text=True)
     assert "Bereits vorhanden" in again

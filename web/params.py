@@ -8,6 +8,7 @@ from archive import BadRequest, SearchRequest
 from archive.facets import FACETS
 
 SCALARS = ("q", "date_from", "date_to", "sort", "page", "per_page")
+LABELS = {"page": "Seite (page)", "per_page": "Treffer pro Seite (per_page)"}
 
 
 def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest:
@@ -35,7 +36,7 @@ def _int(args: MultiDict, name: str, default: int) -> int:
     try:
         return int(raw)
     except ValueError as exc:
-        raise BadRequest(f"{name} muss eine ganze Zahl sein") from exc
+        raise BadRequest(f"{LABELS.get(name, name)} muss eine ganze Zahl sein") from exc
 
 
 def to_pairs(request: SearchRequest) -> list[tuple[str, str]]:

@@ -78,7 +78,7 @@ def ingest_uploads(files) -> list[dict]:
             storage.save(path)
             names[str(path)] = _display_name(storage.filename)
         try:
-            outcomes = {o.file: o for o in get_archive().ingest(list(map(Path, names)))}
+            outcomes = {o.file: o for o in get_archive().ingest(list(map(Path, names)), names=names)}
         except ArchiveError as exc:
             current_app.logger.exception("upload ingest failed")
             return [_row(name, "failed", None, exc.for_user()) for name in names.values()]
