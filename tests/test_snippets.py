@@ -1,9 +1,8 @@
-"""Snippets: escaping, highlighting through stems and folds, window choice, length bounds, speed."""
+"""Snippets: escaping, highlighting through stems and folds, window choice, length bounds."""
 
 from __future__ import annotations
 
 import re
-import time
 
 from markupsafe import Markup
 
@@ -101,13 +100,11 @@ def test_only_the_beginning_of_huge_documents_is_scanned():
     assert "<mark>" not in make_snippet(text, terms("Kita"))
 
 
-def test_speed_on_a_20k_document():
+def test_a_20k_document_gets_one_bounded_snippet():
+    """Correctness on a long repetitive document (speed is measured by ``make bench``, not here)."""
     sentence = "Der Rat der Stadt Bochum beschließt die Senkung der Kita-Gebühren für alle Familien. "
     text = (sentence * (20_000 // len(sentence) + 1))[:20_000]
-    wanted = terms("Kita Gebühren Sozialticket")
-    make_snippet(text, wanted)
-    start = time.perf_counter()
-    for _ in range(20):
-        make_snippet(text, wanted)
-    per_call = (time.perf_counter() - start) / 20
-    assert per_call < 0.05  # generous for shared CI machines; measured ~3-5 ms
+    snippet = make_snippet(text, terms("Kita Gebühren Sozialticket"))
+    assert "<mark>Kita-Gebühren</mark>" in snippet
+    assert len(visible(snippet)) <= 240
+    assert make_snippet(text, terms("Kita Gebühren Sozialticket")) == snippet  # deterministic
