@@ -1,0 +1,36 @@
+"""Every CLI command, its options and every setting is documented in the README."""
+
+import re
+from pathlib import Path
+
+import click
+
+from search_app import SETTINGS, create_app
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+OWN_COMMANDS = {"ingest", "inspect", "reindex"}
+
+
+def _commands(tmp_path: Path) -> dict[str, click.Command]:
+    app = create_app({"ARCHIVE_DIR": str(tmp_path / "store")})
+    return {name: cmd for name, cmd in app.cli.commands.items() if name in OWN_COMMANDS}
+
+
+def test_every_command_is_in_the_readme(tmp_path: Path):
+    commands = _commands(tmp_path)
+    assert set(commands) == OWN_COMMANDS
+    for name in commands:
+        assert f"flask --app search_app {name}" in README, f"README lacks the command {name}"
+
+
+def test_every_command_option_is_in_the_readme(tmp_path: Path):
+    for name, command in _commands(tmp_path).items():
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--") and opt != "--help":
+                    assert re.search(rf"`[^`]*{re.escape(opt)}\b", README), f"README lacks {name} {opt}"
+
+
+def test_every_setting_is_in_the_readme():
+    for key in SETTINGS:
+        assert f"`{key}`" in README, f"README lacks the setting {key}"
