@@ -18,6 +18,7 @@ from whoosh.searching import Searcher
 
 from archive.analysis import TokenTerms, iter_tokens, prefix_key, term
 from archive.query.ast import TEXT_FIELD, And, Field, MatchAll, Node, Not, Or, Phrase, Prefix, Word
+from archive.query.expand import Lexicon, lexicon, synonyms_of
 
 __all__ = ["MAX_PREFIX_SCAN", "MAX_PREFIX_TERMS", "TEXT_FIELDS", "highlight_terms", "prefix_expansions", "to_whoosh"]
 
@@ -26,6 +27,11 @@ TITLE_ONLY: tuple[tuple[str, float], ...] = (("title", 1.0),)
 MAX_PREFIX_TERMS = 64  # expansions kept per field, highest document frequency first
 MAX_PREFIX_SCAN = 2000  # index terms looked at per field (in lexicographic order)
 MAX_COMPOUND_VARIANTS = 3  # phrases with more hyphenated compounds only use the split form
+# Weights of a word's expansions relative to the word itself (see archive/query/expand.py).
+SPLIT_BOOST = 0.5  # all parts of a closed compound ("Radverkehr" ... "Förderung" for "Radverkehrsförderung")
+HEAD_BOOST = 0.3  # compounds beginning with the word ("Straßenbahnlinie" for "Straßenbahn")
+SYNONYM_BOOST = 0.6  # synonyms and abbreviations from archive/synonyms.csv
+MAX_SYNONYMS = 6
 _NON_WORD_RE = re.compile(r"[\W_]+")
 
 Targets = tuple[tuple[str, float], ...]
@@ -60,15 +66,38 @@ def _phrase_variants(infos: list[TokenTerms]) -> list[list[str]]:
     return variants
 
 
-def _words_query(texts: Iterable[str], targets: Targets, phrase: bool) -> wq.Query | None:
-    infos = _infos(texts)
-    if not infos:
+def _words_query(texts: Iterable[str], targets: Targets, phrase: bool, lex: Lexicon | None = None) -> wq.Query | None:
+    tokens = [(match.group(), info) for text in texts for match, info in iter_tokens(text) if info.parts]
+    if not tokens:
         return None
+    infos = [info for _raw, info in tokens]
     if phrase and len(infos) > 1:
         variants = _phrase_variants(infos)
         return _any([wq.Phrase(f, v, boost=b) for f, b in targets for v in variants])
-    per_token = [_any([_token_query(info, f, b) for f, b in targets]) for info in infos]
+    per_token = [_expanded(raw, info, targets, lex) for raw, info in tokens]
     return per_token[0] if len(per_token) == 1 else wq.And(per_token)
+
+
+def _expanded(raw: str, info: TokenTerms, targets: Targets, lex: Lexicon | None) -> wq.Query:
+    """One query word: its own terms, plus (with a lexicon) compound parts, compound heads and synonyms
+    at lower weights. The word itself always scores highest."""
+    exact = [_token_query(info, f, b) for f, b in targets]
+    if lex is None:
+        return _any(exact)
+    extra: list[wq.Query] = []
+    if info.joined is None and len(info.parts) == 1 and len(info.parts[0].terms) == 1:
+        stem = info.parts[0].terms[0]
+        parts = lex.split(raw)
+        if parts:
+            extra.append(wq.And([_any([wq.Term(f, p, boost=b) for f, b in targets]) for p in parts], boost=SPLIT_BOOST))
+        heads = lex.heads(stem)
+        if heads:
+            extra.append(_any([wq.Term(f, h, boost=b) for f, b in targets for h in heads]).with_boost(HEAD_BOOST))
+    for synonym in synonyms_of(raw)[:MAX_SYNONYMS]:
+        compiled = _words_query(synonym.words, targets, phrase=len(synonym.words) > 1)
+        if compiled is not None:
+            extra.append(compiled.with_boost(SYNONYM_BOOST))
+    return _any(exact + extra)
 
 
 def prefix_expansions(text: str, searcher: Searcher, fieldname: str) -> list[str]:
@@ -106,10 +135,13 @@ class _Compiler:
     def __init__(self, searcher: Searcher, fields: FieldQueries) -> None:
         self.searcher = searcher
         self.fields = fields
+        self.lexicon = lexicon(searcher)
 
     def compile(self, node: Node, targets: Targets = TEXT_FIELDS) -> wq.Query | None:
         if isinstance(node, Word):
-            return _words_query([node.text], targets, phrase=False)
+            # Expansions for free text only; ``titel:`` stays a strict field search.
+            lex = self.lexicon if targets is TEXT_FIELDS else None
+            return _words_query([node.text], targets, phrase=False, lex=lex)
         if isinstance(node, Phrase):
             return _words_query(node.words, targets, phrase=True)
         if isinstance(node, Prefix):

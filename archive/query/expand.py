@@ -1,0 +1,169 @@
+"""Query-side expansion of single words, driven by the index's own term dictionary and a curated list.
+
+* **Decompounding**: a closed German compound ("Radverkehrsförderung", "Straßenbäume", "Schulsanierung")
+  is split into parts that are index terms themselves ("radverkehr" + "forder", linking -s- and
+  plural endings are handled by stemming each part). The split with the fewest parts wins, ties go to
+  the higher geometric mean of document frequencies (Koehn & Knight). At most three parts.
+* **Compound heads**: index terms that begin with the word's stem ("Straßenbahn" -> "straßenbahnlinie",
+  "barrierefrei" -> "barrierefreiheit"), the most frequent few.
+* **Synonyms and abbreviations** from ``archive/synonyms.csv`` (``B-Plan`` = ``Bebauungsplan``).
+
+Lookups use ``reader.doc_frequency`` and a bounded ``iter_prefix`` scan; results are cached per searcher
+(a new searcher after an index change gets a fresh cache). Everything is bounded per word.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+import math
+from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+from pathlib import Path
+
+from whoosh.searching import Searcher
+
+from archive.analysis import STOPWORDS, TOKEN_RE, fold, term, token_terms
+
+__all__ = ["Lexicon", "Synonym", "lexicon", "synonym_groups"]
+
+SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "synonyms.csv"
+TEXT_FIELDS = ("title", "body")
+
+MIN_COMPOUND_CHARS = 8  # shorter words are not split
+MIN_PART_CHARS = 3  # each part, before stemming
+MIN_PART_STEM = 3  # each part, after stemming
+MAX_PARTS = 3
+MIN_HEAD_STEM = 5  # stems shorter than this get no compound-head expansion
+MAX_HEADS = 6  # head expansions kept, highest document frequency first
+MAX_HEAD_SCAN = 500  # index terms looked at per field
+MAX_HEAD_EXTRA = 14  # a head expansion is at most this many characters longer than the stem
+_CACHE_LIMIT = 4096  # cached words per searcher
+
+
+@dataclass(frozen=True, slots=True)
+class Synonym:
+    """One alternative of a synonym group: its words (more than one -> a phrase)."""
+
+    words: tuple[str, ...]
+
+
+def _key(text: str) -> tuple[str, ...]:
+    """Normalised key of a word or phrase: the primary (joined) term of each non-stopword token."""
+    out: list[str] = []
+    for match in TOKEN_RE.finditer(text):
+        info = token_terms(match.group())
+        if info.parts:
+            out.append(info.joined or info.parts[0].terms[0])
+    return tuple(out)
+
+
+@cache
+def synonym_groups(path: Path = SYNONYMS_FILE) -> dict[tuple[str, ...], tuple[Synonym, ...]]:
+    """Map the key of each group member to the other members of its group.
+
+    File format: one group per line, members separated by ``;``; ``#`` starts a comment line.
+    A member may be several words ("Kosten der Unterkunft"), searched as a phrase.
+    """
+    groups: dict[tuple[str, ...], list[Synonym]] = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        for row in csv.reader((line for line in handle if not line.lstrip().startswith("#")), delimiter=";"):
+            members = [" ".join(cell.split()) for cell in row if cell.strip()]
+            keyed = [(key, Synonym(tuple(m.split()))) for m in members if (key := _key(m))]
+            for key, _syn in keyed:
+                others = groups.setdefault(key, [])
+                others.extend(syn for other, syn in keyed if other != key and syn not in others)
+    return {key: tuple(syns) for key, syns in groups.items()}
+
+
+def synonyms_of(text: str) -> tuple[Synonym, ...]:
+    return synonym_groups().get(_key(text), ())
+
+
+class Lexicon:
+    """Term statistics of one searcher, with per-word caches."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.reader = searcher.reader()
+        self.fields = tuple(f for f in TEXT_FIELDS if f in searcher.schema)
+        self._df: dict[str, int] = {}
+        self._splits: dict[str, tuple[str, ...] | None] = {}
+        self._heads: dict[str, tuple[str, ...]] = {}
+
+    def df(self, text: str) -> int:
+        found = self._df.get(text)
+        if found is None:
+            found = sum(self.reader.doc_frequency(f, text) for f in self.fields)
+            if len(self._df) < _CACHE_LIMIT * 8:
+                self._df[text] = found
+        return found
+
+    # -- decompounding -------------------------------------------------
+
+    def split(self, word: str) -> tuple[str, ...] | None:
+        """Stems of the best split of a closed compound into index terms, or None."""
+        folded = fold(word)
+        if folded in self._splits:
+            return self._splits[folded]
+        best = None
+        if len(folded) >= MIN_COMPOUND_CHARS and folded.isalpha():
+            candidates = self._candidates(folded, MAX_PARTS)
+            whole = term(word)
+            candidates = [c for c in candidates if len(c) > 1 and c != (whole,)]
+            if candidates:
+                best = max(candidates, key=lambda parts: (-len(parts), self._mean_df(parts)))
+        if len(self._splits) < _CACHE_LIMIT:
+            self._splits[folded] = best
+        return best
+
+    def _candidates(self, folded: str, max_parts: int) -> list[tuple[str, ...]]:
+        out: list[tuple[str, ...]] = []
+        whole = self._part(folded)
+        if whole is not None:
+            out.append((whole,))
+        if max_parts < 2:
+            return out
+        for cut in range(MIN_PART_CHARS, len(folded) - MIN_PART_CHARS + 1):
+            left = self._part(folded[:cut])
+            if left is None:
+                continue
+            for rest in self._candidates(folded[cut:], max_parts - 1):
+                out.append((left, *rest))
+        return out
+
+    def _part(self, piece: str) -> str | None:
+        if piece in STOPWORDS:
+            return None
+        stemmed = term(piece)
+        return stemmed if len(stemmed) >= MIN_PART_STEM and self.df(stemmed) else None
+
+    def _mean_df(self, parts: tuple[str, ...]) -> float:
+        return math.exp(sum(math.log(self.df(p)) for p in parts) / len(parts))
+
+    # -- compound heads ------------------------------------------------
+
+    def heads(self, stem: str) -> tuple[str, ...]:
+        """Index terms that begin with ``stem`` (compounds with it as first part), most frequent first."""
+        if stem in self._heads:
+            return self._heads[stem]
+        found: dict[str, int] = {}
+        if len(stem) >= MIN_HEAD_STEM and stem.isalpha():
+            for fieldname in self.fields:
+                for raw, info in islice(self.reader.iter_prefix(fieldname, stem), MAX_HEAD_SCAN):
+                    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                    if text != stem and len(text) - len(stem) <= MAX_HEAD_EXTRA:
+                        found[text] = found.get(text, 0) + info.doc_frequency()
+        heads = tuple(heapq.nlargest(MAX_HEADS, found, key=lambda t: (found[t], t)))
+        if len(self._heads) < _CACHE_LIMIT:
+            self._heads[stem] = heads
+        return heads
+
+
+def lexicon(searcher: Searcher) -> Lexicon:
+    """The searcher's lexicon (created on first use, lives as long as the searcher)."""
+    found = getattr(searcher, "_antragsarchiv_lexicon", None)
+    if found is None or found.reader is not searcher.reader():
+        found = Lexicon(searcher)
+        searcher._antragsarchiv_lexicon = found
+    return found
