@@ -20,7 +20,7 @@ from archive import analysis
 from archive.errors import BadRequest
 from archive.facets import BY_NAME, BY_QUERY_FIELD, FACETS, Facet
 from archive.index import FacetTable
-from archive.query import ParsedQuery, highlight_terms, parse, to_whoosh
+from archive.query import And, Or, ParsedQuery, Phrase, Prefix, Word, highlight_terms, parse, to_whoosh
 from archive.snippets import make_snippet
 
 SORTS = ("relevance", "newest", "oldest")
@@ -87,16 +87,70 @@ class SearchResult:
 
 def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
            texts: Callable[[list[int]], dict[int, str]]) -> SearchResult:
-    """Answer one request; ``texts(ids)`` supplies document texts for snippets."""
+    """Answer one request; ``texts(ids)`` supplies document texts for snippets.
+
+    Relevance-sorted multi-word queries with fewer than ``RELAX_BELOW`` full matches also list
+    documents that match most but not all words (see ``_relaxed``) after the full matches; ``total``,
+    the facet counts and paging then cover both, and a hint says so.
+    """
     parsed = parse(request.q)
     compiled = to_whoosh(parsed.node, searcher=searcher, fields=FIELD_QUERIES)
     matched = set(searcher.docs_for_query(compiled))
     allowed = _filter_sets(table, request)
     final = _intersect(matched, allowed.values())
+    ranked = bool(request.q.strip())
+    partial: dict[int, int] = {}
+    relaxed = None
+    if ranked and request.sort == "relevance" and len(final) < RELAX_BELOW:
+        relaxed = _relaxed(parsed, searcher, matched)
+        if relaxed is not None:
+            partial = relaxed[1]
+            matched = matched | set(partial)
+            partial = {d: n for d, n in partial.items() if d in _intersect(set(partial), allowed.values())}
+            if partial:
+                parsed = ParsedQuery(parsed.node, (*parsed.hints, HINT_PARTIAL))
     facets = {f.name: _count(table, f, _intersect(matched, _others(allowed, f.name)), request) for f in FACETS}
-    hits = _rank(searcher, table, compiled, final, request, ranked=bool(request.q.strip()))
+    hits = _rank(searcher, table, compiled, final, request, ranked=ranked,
+                 partial=(relaxed[0], partial) if partial else None)
     hits = _with_snippets(hits, parsed, searcher, texts)
-    return SearchResult(request, parsed, len(final), hits, facets)
+    return SearchResult(request, parsed, len(final) + len(partial), hits, facets)
+
+
+# -- partial matches -------------------------------------------------------
+
+RELAX_BELOW = 10  # fewer full matches than this: also list documents matching most words
+HINT_PARTIAL = "Wenige Treffer mit allen Wörtern – danach folgen Dokumente, die nicht alle Wörter enthalten"
+
+
+def _needed(words: int) -> int:
+    """Words a partial match must contain: all but one (at least one), three quarters of long queries."""
+    return max(1, words - 1) if words <= 4 else -(-3 * words // 4)
+
+
+def _relaxed(parsed: ParsedQuery, searcher: Searcher, matched: set[int]):
+    """For an implicit AND of at least two free-text words or phrases: the OR of those words (for
+    scoring) and ``{docnum: words matched}`` of the documents that miss some but not too many.
+    Explicit operators keep their meaning: field filters and negations still apply, and ORed
+    alternatives count as one word. None if the query is not of that shape."""
+    node = parsed.node
+    if not isinstance(node, And):
+        return None
+    optional = [c for c in node.children if isinstance(c, Word | Phrase | Prefix | Or)]
+    required = [c for c in node.children if c not in optional]
+    compiled = [to_whoosh(c, searcher=searcher, fields=FIELD_QUERIES) for c in optional]
+    compiled = [q for q in compiled if q is not wq.NullQuery]
+    if len(compiled) < 2:
+        return None
+    need = _needed(len(compiled))
+    counts: Counter = Counter()
+    for query in compiled:
+        counts.update(searcher.docs_for_query(query))
+    candidates = {d for d, n in counts.items() if n >= need and d not in matched}
+    if candidates and required:
+        keep = to_whoosh(And(tuple(required)) if len(required) > 1 else required[0], searcher=searcher,
+                         fields=FIELD_QUERIES)
+        candidates &= set(searcher.docs_for_query(keep))
+    return wq.Or(compiled), {d: counts[d] for d in candidates}
 
 
 # -- filters and facets --------------------------------------------------
@@ -153,13 +207,20 @@ def _count(table: FacetTable, facet: Facet, docs: set[int], request: SearchReque
 
 
 def _rank(searcher: Searcher, table: FacetTable, compiled, final: set[int], request: SearchRequest,
-          ranked: bool) -> list[Hit]:
+          ranked: bool, partial=None) -> list[Hit]:
+    """``partial``: (scoring query, {docnum: words matched}) of partial matches, listed after ``final``
+    by words matched, then score."""
     window = request.page * request.per_page
     start = window - request.per_page
-    if not final:
+    if not final and not partial:
         return []
     if request.sort == "relevance" and ranked:
-        scored = _by_score(searcher, table, compiled, final, window)
+        scored = _by_score(searcher, table, compiled, final, window) if final else []
+        if partial and len(scored) < window:
+            query, counts = partial
+            more = _by_score(searcher, table, query, set(counts), window - len(scored))
+            more.sort(key=lambda p: -counts[p[0]])  # stable: score order within equal counts
+            scored += more
     else:
         scored = _by_date(table, final, window, newest=request.sort != "oldest")
     ids = table["id"]

@@ -40,6 +40,12 @@ MAX_HEADS = 6  # head expansions kept, highest document frequency first
 MAX_HEAD_SCAN = 500  # index terms looked at per field
 MAX_HEAD_EXTRA = 14  # a head expansion is at most this many characters longer than the stem
 _CACHE_LIMIT = 4096  # cached words per searcher
+# Derivational suffixes and particles that are index terms of their own but no compound parts
+# ("Befrist|ung", "sachgrund|los", "Gemeinschaft" is not "Gemein|schaft").
+NOT_PARTS = frozenset(
+    "ung ungen los lich heit keit igkeit schaft schaften bar isch ig tum nis sam haft chen lein ion tion "
+    "ier ieren iert ismus ist istin ität ant ent enz anz ling weis".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +139,7 @@ class Lexicon:
         return out
 
     def _part(self, piece: str) -> str | None:
-        if piece in STOPWORDS:
+        if piece in STOPWORDS or piece in NOT_PARTS:
             return None
         stemmed = term(piece)
         return stemmed if len(stemmed) >= MIN_PART_STEM and self.df(stemmed) else None
