@@ -28,9 +28,9 @@ MAX_PREFIX_TERMS = 64  # expansions kept per field, highest document frequency f
 MAX_PREFIX_SCAN = 2000  # index terms looked at per field (in lexicographic order)
 MAX_COMPOUND_VARIANTS = 3  # phrases with more hyphenated compounds only use the split form
 # Weights of a word's expansions relative to the word itself (see archive/query/expand.py).
-SPLIT_BOOST = 0.5  # all parts of a closed compound ("Radverkehr" ... "Förderung" for "Radverkehrsförderung")
+SPLIT_BOOST = 0.4  # all parts of a closed compound ("Radverkehr" ... "Förderung" for "Radverkehrsförderung")
 HEAD_BOOST = 0.3  # compounds beginning with the word ("Straßenbahnlinie" for "Straßenbahn")
-SYNONYM_BOOST = 0.6  # synonyms and abbreviations from archive/synonyms.csv
+SYNONYM_BOOST = 0.9  # synonyms and abbreviations from archive/synonyms.csv (near equivalents)
 MAX_SYNONYMS = 6
 _NON_WORD_RE = re.compile(r"[\W_]+")
 
@@ -225,3 +225,4 @@ def highlight_terms(node: Node, searcher: Searcher) -> set[str]:
     out: set[str] = set()
     _highlight(node, searcher, out)
     return out
+
