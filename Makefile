@@ -7,7 +7,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 5000
 N       ?= 10000
 ARCHIVE_DIR ?= data
-APT_PACKAGES := chromium
+APT_PACKAGES := chromium tesseract-ocr tesseract-ocr-deu poppler-utils antiword catdoc
 export ARCHIVE_DIR
 
 .PHONY: run test lint unit browser bench system-deps deps demo clean
@@ -34,7 +34,7 @@ $(DEPS): requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-system-deps: ## Debian packages the tests use (Chromium for Playwright)
+system-deps: ## Debian packages the tests use (Chromium for Playwright, OCR, DOC converters)
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \

@@ -16,8 +16,10 @@ from archive.errors import ArchiveError, BadRequest, IndexWriteError, NotFound, 
 from archive.index import Index
 from archive.index import rebuild as rebuild_index
 from archive.ingesting import Outcome, ingest_files
+from archive.reprocessing import reprocess
 from archive.search import SearchRequest, SearchResult, search
 from archive.store import Store
+from ingest import NO_TEXT, Limits
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +67,11 @@ class Archive:
         """Add files; ``names`` maps ``str(path)`` to the file name users see (uploads)."""
         return ingest_files(self.store, self.index, paths, workers=workers, batch_size=batch_size, limits=limits,
                             names=names)
+
+    def reprocess(self, status: str = NO_TEXT, workers: int | None = None,
+                  limits: Limits | None = None) -> Iterator[Outcome]:
+        """Parse the documents with ``status`` again from their originals (e.g. scans once OCR is installed)."""
+        return reprocess(self.store, self.index, status, workers=workers, limits=limits)
 
     def reindex(self, batch: int = 500, on_batch=None) -> int:
         """Rebuild the index from SQLite in batches (bounded memory) and swap it in."""

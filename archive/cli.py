@@ -1,4 +1,4 @@
-"""CLI commands owned by the archive package: ``ingest`` and ``reindex``.
+"""CLI commands owned by the archive package: ``ingest``, ``reindex`` and ``reprocess``.
 
 Plain click commands; ``search_app`` registers them on ``flask``. The store
 folder comes from ``--archive-dir`` or the ``ARCHIVE_DIR`` environment variable.
@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 import ingest
 from archive import Archive, ArchiveError
-from archive.ingesting import ADDED, FAILED, UNCHANGED, Outcome
+from archive.ingesting import ADDED, FAILED, UNCHANGED, UPDATED, Outcome
 
 archive_dir_option = click.option(
     "--archive-dir", envvar="ARCHIVE_DIR", default="data", show_default=True, type=click.Path(path_type=Path),
@@ -30,7 +30,8 @@ archive_dir_option = click.option(
 @click.option("--workers", type=int, default=None, help="Parallel parse processes (default: all cores).")
 @archive_dir_option
 def ingest_command(paths: tuple[Path, ...], as_json: bool, workers: int | None, archive_dir: Path) -> None:
-    """Add the DOCX/PDF/text files in PATHS (folders recursively) to the archive.
+    """Add the files in PATHS (folders recursively) to the archive: PDF (scans by OCR), DOCX, ODT, DOC, RTF,
+    text, HTML and e-mails (EML/MSG; each attachment becomes a document linked to its mail).
 
     Files already stored (same content) are reported as unchanged; a file that
     cannot be read is reported with a reason and the batch goes on. Exit status
@@ -87,6 +88,44 @@ def reindex_command(batch: int, archive_dir: Path) -> None:
     click.echo(f"{count} Dokumente indexiert in {time.monotonic() - started:.1f} s")
 
 
+@click.command("reprocess")
+@click.option("--status", default=ingest.NO_TEXT, show_default=True,
+              help="Parse again the documents stored with this status.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON line per document instead of a summary.")
+@click.option("--workers", type=int, default=None, help="Parallel parse processes (default: all cores).")
+@archive_dir_option
+def reprocess_command(status: str, as_json: bool, workers: int | None, archive_dir: Path) -> None:
+    """Parse stored documents again from their originals, e.g. scans stored while OCR was missing.
+
+    Documents whose status changes (a scan now read by OCR) are updated in
+    place, same id, in SQLite and the index; the others are reported as
+    unchanged. Exit status 1 if any document failed.
+
+    \b
+    Examples:
+      sudo apt-get install tesseract-ocr-deu poppler-utils
+      flask --app search_app reprocess --status no-text
+      flask --app search_app reprocess --json --workers 2 | jq .status
+    """
+    archive = _open(archive_dir)
+    counts: Counter = Counter()
+    failures: list[Outcome] = []
+    started = time.monotonic()
+    for outcome in archive.reprocess(status, workers=workers):
+        counts[outcome.status] += 1
+        if outcome.status == FAILED:
+            failures.append(outcome)
+        if as_json:
+            click.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
+    archive.close()
+    if not as_json:
+        click.echo(f"Aktualisiert: {counts[UPDATED]}, unverändert: {counts[UNCHANGED]}, "
+                   f"fehlgeschlagen: {counts[FAILED]} – in {time.monotonic() - started:.1f} s")
+        for outcome in failures:
+            click.echo(f"  FEHLER {outcome.file}: {outcome.error}")
+    sys.exit(1 if failures else 0)
+
+
 def _open(archive_dir: Path, rebuild: bool = True) -> Archive:
     try:
         return Archive.open(archive_dir) if rebuild else Archive(archive_dir)
@@ -95,4 +134,4 @@ def _open(archive_dir: Path, rebuild: bool = True) -> Archive:
         raise click.ClickException(exc.for_user()) from exc
 
 
-COMMANDS = (ingest_command, reindex_command)
+COMMANDS = (ingest_command, reindex_command, reprocess_command)

@@ -17,19 +17,32 @@ from archive.store import Store, decoded_row
 
 log = logging.getLogger(__name__)
 
-ADDED, UNCHANGED, FAILED = "added", "unchanged", "failed"
+ADDED, UNCHANGED, FAILED, UPDATED = "added", "unchanged", "failed", "updated"
 
 
 @dataclass(frozen=True)
 class Outcome:
     file: str
-    status: str  # added | unchanged | failed
+    status: str  # added | unchanged | failed (reprocess: updated | unchanged | failed)
     id: int | None = None
     error: str | None = None  # German, for users
     detail: str | None = None  # English, for logs
+    attachments: tuple[int, ...] = ()  # ids of the documents stored from a mail's attachments
 
     def as_json(self) -> dict:
-        return {"file": self.file, "status": self.status, "id": self.id, "error": self.error}
+        out = {"file": self.file, "status": self.status, "id": self.id, "error": self.error}
+        if self.attachments:
+            out["attachments"] = list(self.attachments)
+        return out
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One file written to SQLite: its document id, its attachments' ids, the rows for the index."""
+
+    id: int
+    attachments: tuple[int, ...]
+    rows: tuple[dict, ...]
 
 
 def ingest_files(store: Store, index: Index, paths: Iterable[Path], *, workers: int | None = None,
@@ -72,16 +85,17 @@ def _flush(store: Store, index: Index, batch: list[ingest.ParsedDocument],
     unique, duplicates = _split_duplicates(store, batch)
     try:
         with store.transaction():
-            ids = store.insert_documents(unique, names=names)
-            index.add(_rows(unique, ids))
+            stored = [store_tree(store, doc, (names or {}).get(doc.path)) for doc in unique]
+            index.add([row for item in stored for row in item.rows])
     except (ArchiveError, OSError) as exc:
         log.error("batch of %d documents not stored: %r", len(unique), exc)
         message = exc.for_user() if isinstance(exc, ArchiveError) else "Speichern fehlgeschlagen"
         for doc in unique:
             yield _logged(store, Outcome(doc.path, FAILED, error=message, detail=repr(exc)), doc.sha256)
-        unique, ids = [], []
-    for doc, doc_id in zip(unique, ids, strict=True):
-        yield _logged(store, Outcome(doc.path, ADDED, doc_id), doc.sha256)
+        unique, stored = [], []
+    for doc, item in zip(unique, stored, strict=True):
+        log_failed_attachments(store, doc)
+        yield _logged(store, Outcome(doc.path, ADDED, item.id, attachments=item.attachments), doc.sha256)
     for doc in duplicates:
         yield _logged(store, Outcome(doc.path, UNCHANGED, store.document_id_for(doc.sha256)), doc.sha256)
 
@@ -97,8 +111,33 @@ def _split_duplicates(store: Store, batch: list[ingest.ParsedDocument]):
     return unique, duplicates
 
 
-def _rows(docs: list[ingest.ParsedDocument], ids: list[int]) -> list[dict]:
-    return [decoded_row(doc, doc_id) for doc, doc_id in zip(docs, ids, strict=True)]
+def store_tree(store: Store, doc: ingest.ParsedDocument, name: str | None = None,
+               parent_id: int | None = None) -> Stored:
+    """Insert a document and, linked to it by ``parent_id``, its attachments not yet stored."""
+    doc_id = store.insert_document(doc, parent_id=parent_id, name=name)
+    return Stored(doc_id, *store_attachments(store, doc, doc_id, (decoded_row(doc, doc_id, parent_id),)))
+
+
+def store_attachments(store: Store, doc: ingest.ParsedDocument, doc_id: int,
+                      rows: tuple[dict, ...] = ()) -> tuple[tuple[int, ...], tuple[dict, ...]]:
+    """Insert ``doc``'s attachments below ``doc_id``; an attachment already stored keeps its place."""
+    ids: list[int] = []
+    for attachment in doc.attachments:
+        if store.document_id_for(attachment.sha256):
+            log.info("attachment %s already stored", attachment.path)
+            continue
+        child = store_tree(store, attachment, parent_id=doc_id)
+        ids.append(child.id)
+        rows += child.rows
+    return tuple(ids), rows
+
+
+def log_failed_attachments(store: Store, doc: ingest.ParsedDocument) -> None:
+    """Attachments that could not be read go to the import log, which staff see."""
+    for failed in doc.failed_attachments:
+        store.log(f"{doc.path}#{failed.name}", FAILED, None, f"{failed.error} ({failed.detail})")
+    for attachment in doc.attachments:
+        log_failed_attachments(store, attachment)
 
 
 def _logged(store: Store, outcome: Outcome, sha256: str | None = None) -> Outcome:

@@ -1,6 +1,7 @@
 """SQLite, through sqlite-utils: the source of truth.
 
-Tables: ``documents`` (metadata, text, status), ``files`` (one row per
+Tables: ``documents`` (metadata, text, status; ``parent_id`` links a mail's
+attachment to the mail), ``files`` (one row per
 original, content-addressed by sha256) and ``ingest_log`` (one row per
 file seen by an ingest run).
 """
@@ -41,9 +42,16 @@ DOCUMENT_COLUMNS = {
     "original_name": str,
     "added_at": str,
     "updated_at": str,
+    "status_message": str,
+    "ocr": int,
+    "ocr_confidence": float,
+    "parent_id": int,
 }
+# columns added after the first release: an older store gets them on opening
+ADDED_COLUMNS = ("status_message", "ocr", "ocr_confidence", "parent_id")
 JSON_COLUMNS = ("parties", "topics")
-EXTENSIONS = {"pdf": "pdf", "docx": "docx", "txt": "txt"}
+EXTENSIONS = {"pdf": "pdf", "docx": "docx", "txt": "txt", "odt": "odt", "doc": "doc", "rtf": "rtf", "html": "html",
+              "eml": "eml", "msg": "msg"}
 
 
 def now() -> str:
@@ -72,6 +80,11 @@ class Store:
             docs.create(DOCUMENT_COLUMNS, pk="id", not_null={"sha256", "doc_type", "status"})
             docs.create_index(["sha256"], unique=True)
             docs.create_index(["date"])
+        for column in ADDED_COLUMNS:
+            if column not in docs.columns_dict:
+                docs.add_column(column, DOCUMENT_COLUMNS[column])
+        if not any(index.columns == ["status"] for index in docs.indexes):
+            docs.create_index(["status"])
         files = self.db.table("files")
         if not files.exists():
             files.create(
@@ -92,12 +105,18 @@ class Store:
         return row[0] if row else None
 
     def get(self, doc_id: int, with_text: bool = True) -> dict:
-        columns = "*" if with_text else ", ".join(c for c in DOCUMENT_COLUMNS if c != "text")
-        row = self.db.execute(f"SELECT {columns} FROM documents WHERE id = ?", [doc_id]).fetchone()
+        cols = [c for c in DOCUMENT_COLUMNS if with_text or c != "text"]
+        row = self.db.execute(f"SELECT {', '.join(cols)} FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:
             raise NotFound(f"no document {doc_id}")
-        cols = list(DOCUMENT_COLUMNS) if with_text else [c for c in DOCUMENT_COLUMNS if c != "text"]
         return _decode(dict(zip(cols, row, strict=True)))
+
+    def ids_with_status(self, status: str) -> list[int]:
+        return [row[0] for row in self.db.execute("SELECT id FROM documents WHERE status = ? ORDER BY id", [status])]
+
+    def attachment_ids(self, parent_id: int) -> list[int]:
+        return [row[0] for row in self.db.execute("SELECT id FROM documents WHERE parent_id = ? ORDER BY id",
+                                                  [parent_id])]
 
     def get_many(self, ids: list[int], with_text: bool = False) -> dict[int, dict]:
         if not ids:
@@ -155,15 +174,28 @@ class Store:
         Plain SQL on purpose: sqlite-utils' ``insert`` commits on its own,
         and a batch must be committed whole or not at all.
         """
-        ids = []
-        for doc in docs:
-            stored = self._keep_original(doc) if keep_originals else ""
-            name = (names or {}).get(doc.path) or Path(doc.path).name
-            file_row = {"sha256": doc.sha256, "size": doc.size, "format": doc.format, "stored_path": stored,
-                        "original_name": name, "added_at": now()}
-            _insert(self.db.conn, "files", file_row, replace=True)
-            ids.append(_insert(self.db.conn, "documents", {**document_row(doc), "original_name": name}))
-        return ids
+        return [self.insert_document(doc, keep_original=keep_originals, name=(names or {}).get(doc.path))
+                for doc in docs]
+
+    def insert_document(self, doc: ParsedDocument, parent_id: int | None = None, keep_original: bool = True,
+                        name: str | None = None) -> int:
+        """Insert one document (not its attachments) and its original; call inside ``transaction()``."""
+        stored = self._keep_original(doc) if keep_original else ""
+        name = name or doc.display_name
+        file_row = {"sha256": doc.sha256, "size": doc.size, "format": doc.format, "stored_path": stored,
+                    "original_name": name, "added_at": now()}
+        _insert(self.db.conn, "files", file_row, replace=True)
+        return _insert(self.db.conn, "documents", {**document_row(doc, parent_id), "original_name": name})
+
+    def replace_parsed(self, doc_id: int, doc: ParsedDocument) -> dict:
+        """Overwrite a document's text, metadata and status from a new parse of its original; keep its
+        id, name, parent and the time it was added. Returns the row as ``get`` would."""
+        row = document_row(doc)
+        for key in ("sha256", "original_name", "added_at", "parent_id"):
+            row.pop(key)
+        assignments = ", ".join(f"{key} = ?" for key in row)
+        self.db.conn.execute(f"UPDATE documents SET {assignments} WHERE id = ?", [*row.values(), doc_id])
+        return self.get(doc_id)
 
     def log(self, file: str, status: str, sha256: str | None = None, error: str | None = None,
             document_id: int | None = None) -> None:
@@ -183,12 +215,15 @@ class Store:
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(".part")
-            shutil.copyfile(doc.path, tmp)
+            if doc.content is not None:  # an attachment: its bytes travel in the record
+                tmp.write_bytes(doc.content)
+            else:
+                shutil.copyfile(doc.path, tmp)
             tmp.replace(target)
         return str(rel)
 
 
-def document_row(doc: ParsedDocument) -> dict:
+def document_row(doc: ParsedDocument, parent_id: int | None = None) -> dict:
     meta = doc.metadata
     stamp = now()
     return {
@@ -210,10 +245,14 @@ def document_row(doc: ParsedDocument) -> dict:
         "pages": doc.pages,
         "chars": doc.chars,
         "format": doc.format,
-        "status": "ok",
-        "original_name": Path(doc.path).name,
+        "status": doc.status,
+        "original_name": doc.display_name,
         "added_at": stamp,
         "updated_at": stamp,
+        "status_message": doc.status_message,
+        "ocr": int(doc.ocr),
+        "ocr_confidence": doc.ocr_confidence,
+        "parent_id": parent_id,
     }
 
 
@@ -223,9 +262,9 @@ def _insert(conn: sqlite3.Connection, table: str, row: dict, replace: bool = Fal
     return conn.execute(sql, list(row.values())).lastrowid
 
 
-def decoded_row(doc: ParsedDocument, doc_id: int) -> dict:
+def decoded_row(doc: ParsedDocument, doc_id: int, parent_id: int | None = None) -> dict:
     """The row as ``get`` would return it, without a round trip to SQLite."""
-    return _decode({**document_row(doc), "id": doc_id})
+    return _decode({**document_row(doc, parent_id), "id": doc_id})
 
 
 def _decode(row: dict) -> dict:

@@ -14,16 +14,21 @@ from ingest.errors import (
     NoText,
     ParseMemoryError,
     ParseTimeout,
+    ToolMissing,
     UnsupportedFormat,
 )
 from ingest.pipeline import iter_files, parse_file, parse_in_process, parse_many, read_text, sha256_of
-from ingest.records import ExtractedText, Metadata, ParsedDocument, Place
+from ingest.records import NO_TEXT, OK, Attachment, ExtractedText, FailedAttachment, Metadata, ParsedDocument, Place
 from ingest.sandbox import Limits
 
 __all__ = [
+    "NO_TEXT",
+    "OK",
+    "Attachment",
     "CorruptFile",
     "EncryptedFile",
     "ExtractedText",
+    "FailedAttachment",
     "FileTooLarge",
     "IngestError",
     "Limits",
@@ -33,6 +38,7 @@ __all__ = [
     "ParseTimeout",
     "ParsedDocument",
     "Place",
+    "ToolMissing",
     "UnsupportedFormat",
     "iter_files",
     "parse_file",

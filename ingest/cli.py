@@ -38,7 +38,9 @@ def inspect_command(files: tuple[Path, ...], workers: int | None) -> None:
 
 
 def record(path: Path, result: ParsedDocument | IngestError) -> dict:
-    """The inspect contract's JSON object for one file."""
+    """The inspect contract's JSON object for one file, then extra keys: ``status``, ``status_message``,
+    ``ocr``, ``ocr_confidence`` and ``attachments`` (the same object for each attachment, ``file`` being
+    ``mail.eml#name``) with ``failed_attachments`` (``{"file", "error"}``)."""
     out = dict.fromkeys(KEYS)
     out.update(file=str(path), topics=[], parties=[])
     if isinstance(result, IngestError):
@@ -48,6 +50,11 @@ def record(path: Path, result: ParsedDocument | IngestError) -> dict:
     out.update({key: meta[key] for key in meta if key in out})
     out.update(sha256=result.sha256, format=result.format, pages=result.pages, chars=result.chars,
                topics=list(result.metadata.topics), parties=list(result.metadata.parties))
+    out.update(status=result.status, status_message=result.status_message, ocr=result.ocr,
+               ocr_confidence=result.ocr_confidence,
+               attachments=[record(Path(child.path), child) for child in result.attachments],
+               failed_attachments=[{"file": f"{result.path}#{failed.name}", "error": failed.error}
+                                   for failed in result.failed_attachments])
     return out
 
 

@@ -33,7 +33,21 @@ class CorruptFile(IngestError):
 
 
 class EncryptedFile(IngestError):
-    user_message = "PDF ist verschlüsselt"
+    """``detail`` names the format: ``EncryptedFile(msg, "PDF")`` reads "PDF ist verschlüsselt"."""
+
+    user_message = "Datei ist verschlüsselt"
+
+    def for_user(self) -> str:
+        return f"{self.detail} ist verschlüsselt" if self.detail else self.user_message
+
+
+class ToolMissing(IngestError):
+    """An external converter is not installed; ``detail`` names the format ("DOC")."""
+
+    user_message = "Konverter nicht installiert"
+
+    def for_user(self) -> str:
+        return f"{self.detail}-Konverter nicht installiert" if self.detail else self.user_message
 
 
 class NoText(IngestError):

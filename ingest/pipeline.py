@@ -5,9 +5,9 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ingest import formats, metadata
+from ingest import attachments, formats, metadata
 from ingest.errors import FileTooLarge, IngestError, NoText
-from ingest.records import ExtractedText, ParsedDocument
+from ingest.records import OK, ExtractedText, ParsedDocument
 from ingest.sandbox import Limits, run_limited
 
 MIN_TEXT_CHARS = 20
@@ -30,27 +30,45 @@ def read_text(path: Path) -> tuple[str, ExtractedText]:
         head = fh.read(_HEAD_BYTES)
     parser = formats.detect(path, head)
     extracted = parser.parse(path)
-    if len(extracted.text.strip()) < MIN_TEXT_CHARS:
+    enough = len(extracted.text.strip()) >= MIN_TEXT_CHARS or extracted.attachments
+    if extracted.status == OK and not enough:
         raise NoText(f"no text layer in {path.name}")
     return parser.name, extracted
 
 
 def parse_in_process(path: Path, max_file_bytes: int = DEFAULT_LIMITS.max_file_bytes) -> ParsedDocument:
-    """Parse one file without a sandbox (tests, and the body of each worker)."""
+    """Parse one file without a sandbox (tests, and the body of each worker), attachments included."""
     path = Path(path)
-    size = path.stat().st_size
+    _check_size(path.name, path.stat().st_size, max_file_bytes)
+    return _document(path, str(path), max_file_bytes, depth=0)
+
+
+def _check_size(name: str, size: int, max_file_bytes: int) -> None:
     if size > max_file_bytes:
         allowed = f"{size // 2**20} MB, erlaubt sind {max_file_bytes // 2**20} MB"
-        raise FileTooLarge(f"{path.name} has {size} bytes", allowed)
+        raise FileTooLarge(f"{name} has {size} bytes", allowed)
+
+
+def _document(path: Path, label: str, max_file_bytes: int, depth: int, name: str | None = None,
+              content: bytes | None = None) -> ParsedDocument:
     fmt, extracted = read_text(path)
+    kept, failed = attachments.parse_all(extracted.attachments, label, depth, max_file_bytes, _document)
     return ParsedDocument(
-        path=str(path),
+        path=label,
         sha256=sha256_of(path),
-        size=size,
+        size=path.stat().st_size,
         format=fmt,
         text=extracted.text,
         pages=extracted.pages,
         metadata=metadata.extract_metadata(extracted.text),
+        ocr=extracted.ocr,
+        ocr_confidence=extracted.ocr_confidence,
+        status=extracted.status,
+        status_message=extracted.status_message,
+        attachments=kept,
+        failed_attachments=failed,
+        name=name,
+        content=content,
     )
 
 

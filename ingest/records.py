@@ -1,6 +1,7 @@
 """Frozen, typed records passed between the ingest and archive stages."""
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,37 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file carried inside another (a mail's attachment), as raw bytes."""
+
+    name: str
+    data: bytes = field(repr=False)
+
+
+# ParsedDocument.status values: "ok" (text read) or "no-text" (stored without text, see status_message)
+OK, NO_TEXT = "ok", "no-text"
+
+
+@dataclass(frozen=True)
 class ExtractedText:
     """The text layer of one file, as a format parser returns it."""
 
     text: str
     pages: int | None = None
+    attachments: tuple[Attachment, ...] = ()
+    ocr: bool = False
+    ocr_confidence: float | None = None  # mean word confidence 0..100 when ocr
+    status: str = OK
+    status_message: str | None = None  # German, for staff, when status is not OK
+
+
+@dataclass(frozen=True)
+class FailedAttachment:
+    """An attachment that could not be read; the mail itself is still a document."""
+
+    name: str
+    error: str  # German, for users
+    detail: str  # English, for logs
 
 
 @dataclass(frozen=True)
@@ -46,10 +73,31 @@ class ParsedDocument:
     text: str
     pages: int | None
     metadata: Metadata = field(default_factory=Metadata)
+    ocr: bool = False
+    ocr_confidence: float | None = None
+    status: str = OK
+    status_message: str | None = None
+    attachments: tuple["ParsedDocument", ...] = ()
+    failed_attachments: tuple[FailedAttachment, ...] = ()
+    name: str | None = None  # file name to show; None means the name in ``path``
+    content: bytes | None = field(default=None, repr=False, compare=False)  # the original, when not at ``path``
+
+    @property
+    def display_name(self) -> str:
+        return self.name or Path(self.path).name
 
     @property
     def chars(self) -> int:
         return len(self.text)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """All fields but the raw ``content`` bytes (also of attachments)."""
+        out = asdict(self)
+        _drop_content(out)
+        return out
+
+
+def _drop_content(record: dict) -> None:
+    record.pop("content", None)
+    for child in record.get("attachments", ()):
+        _drop_content(child)

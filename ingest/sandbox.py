@@ -9,6 +9,7 @@ stops the others.
 import logging
 import os
 import resource
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ _CTX = get_context("fork")
 class Limits:
     """Resource limits for one parse."""
 
-    seconds: float = 120.0
+    seconds: float = 300.0  # OCR of a scan takes about 3 s a page
     memory_bytes: int = 2 * 1024**3
     max_file_bytes: int = 100 * 1024**2
 
@@ -64,6 +65,7 @@ def _start(func: Callable, item, limits: Limits) -> _Running:
     parent_conn, child_conn = _CTX.Pipe(duplex=False)
     process = _CTX.Process(target=_child, args=(child_conn, func, item, limits.memory_bytes), daemon=True)
     process.start()
+    _own_group(process.pid)
     child_conn.close()
     return _Running(process, parent_conn, item, time.monotonic() + limits.seconds)
 
@@ -105,15 +107,33 @@ def _crashed(job: _Running) -> IngestError:
 
 def _stop(job: _Running) -> None:
     job.conn.close()
+    _kill_group(job.process.pid)
     if job.process.is_alive():
         job.process.kill()
     job.process.join(timeout=10)
     job.process.close()
 
 
+def _own_group(pid: int) -> None:
+    """Make the child lead its own process group (set from both sides: no race)."""
+    try:
+        os.setpgid(pid, pid)
+    except (ProcessLookupError, PermissionError):
+        pass  # the child already exited, or already set it itself
+
+
+def _kill_group(pgid: int) -> None:
+    """Kill what is left of a child's group: converters (tesseract, antiword) it started."""
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass  # the group is empty: nothing left behind
+
+
 def _child(conn, func: Callable, item, memory_bytes: int) -> None:
     code = 0
     try:
+        os.setpgid(0, 0)
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         conn.send(("ok", func(item)))
     except IngestError as exc:

@@ -8,7 +8,7 @@ import click
 from search_app import SETTINGS, create_app
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-OWN_COMMANDS = {"ingest", "inspect", "reindex"}
+OWN_COMMANDS = {"ingest", "inspect", "reindex", "reprocess"}
 
 
 def _commands(tmp_path: Path) -> dict[str, click.Command]:

@@ -44,5 +44,10 @@ def _describe(head: bytes, path: Path) -> str:
     return suffix or "unbekannter Dateityp"
 
 
-# Import order is detection order: binary formats before the text fallback.
-from ingest.formats import docx, pdf, text  # noqa: E402,F401
+# Import order is detection order: binary containers first (ODT and DOCX are both ZIP files, DOC and MSG
+# both OLE files, each recognised by its inner names), then RTF, mail and HTML by their opening bytes,
+# plain text last as the fallback.
+from ingest.formats import docx, odt, pdf  # noqa: E402,F401,I001
+from ingest.formats import doc, msg  # noqa: E402,F401
+from ingest.formats import rtf, eml, html  # noqa: E402,F401
+from ingest.formats import text  # noqa: E402,F401

@@ -1,4 +1,4 @@
-"""DOCX text via python-docx: headers, body paragraphs and tables in order."""
+"""DOCX text via python-docx: headers, body paragraphs and tables in order, then footers."""
 
 import zipfile
 from pathlib import Path
@@ -27,7 +27,8 @@ def sniff(head: bytes, path: Path) -> bool:
 def parse(path: Path) -> ExtractedText:
     try:
         document = docx.Document(str(path))
-        parts = _headers(document) + list(_body(document))
+        headers = _page_parts(document, "header")
+        parts = headers + list(_body(document)) + [p for p in _page_parts(document, "footer") if p not in headers]
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise CorruptFile(f"corrupt DOCX: {exc!r}") from exc
     except Exception as exc:  # lxml raises its own XMLSyntaxError family
@@ -38,10 +39,11 @@ def parse(path: Path) -> ExtractedText:
     return ExtractedText(text=text, pages=None)
 
 
-def _headers(document: Document) -> list[str]:
+def _page_parts(document: Document, kind: str) -> list[str]:
+    """The paragraphs of every section's headers (or footers), each distinct text once."""
     seen: list[str] = []
     for section in document.sections:
-        for part in (section.header, section.first_page_header):
+        for part in (getattr(section, kind), getattr(section, f"first_page_{kind}")):
             if part.is_linked_to_previous and seen:
                 continue
             for para in part.paragraphs:

@@ -1,0 +1,54 @@
+"""Parse stored documents again from their originals (``flask reprocess``).
+
+Documents stored with status ``no-text`` (a scan while OCR was not available)
+are read again; those that now have text are updated in SQLite and the index,
+keeping their id, and attachments not stored before are added. Each document
+is committed on its own, index first, like an ingest batch.
+"""
+
+import logging
+from collections.abc import Iterator
+
+import ingest
+from archive.errors import ArchiveError
+from archive.index import Index
+from archive.ingesting import FAILED, UNCHANGED, UPDATED, Outcome, log_failed_attachments, store_attachments
+from archive.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def reprocess(store: Store, index: Index, status: str, *, workers: int | None = None,
+              limits: ingest.Limits | None = None) -> Iterator[Outcome]:
+    """Yield one Outcome per document with ``status``: updated, unchanged (same status again) or failed."""
+    by_path = {store.original_path(store.get(doc_id, with_text=False)["sha256"]): doc_id
+               for doc_id in store.ids_with_status(status)}
+    for path, result in ingest.parse_many(list(by_path), limits or ingest.Limits(), workers):
+        doc_id = by_path[path]
+        name = store.get(doc_id, with_text=False)["original_name"]
+        if isinstance(result, ingest.IngestError):
+            log.warning("reprocessing document %s failed: %s", doc_id, result)
+            yield _logged(store, Outcome(name, FAILED, doc_id, result.for_user(), str(result)), path)
+        elif result.status == status:
+            yield Outcome(name, UNCHANGED, doc_id)
+        else:
+            yield _logged(store, _update(store, index, doc_id, name, result), path)
+
+
+def _update(store: Store, index: Index, doc_id: int, name: str, doc: ingest.ParsedDocument) -> Outcome:
+    try:
+        with store.transaction():
+            row = store.replace_parsed(doc_id, doc)
+            attachment_ids, rows = store_attachments(store, doc, doc_id, (row,))
+            index.add(list(rows))
+    except (ArchiveError, OSError) as exc:
+        log.error("document %s not updated: %r", doc_id, exc)
+        message = exc.for_user() if isinstance(exc, ArchiveError) else "Speichern fehlgeschlagen"
+        return Outcome(name, FAILED, doc_id, message, repr(exc))
+    log_failed_attachments(store, doc)
+    return Outcome(name, UPDATED, doc_id, attachments=attachment_ids)
+
+
+def _logged(store: Store, outcome: Outcome, path) -> Outcome:
+    store.log(str(path), outcome.status, None, outcome.detail or outcome.error, outcome.id)
+    return outcome
