@@ -12,7 +12,7 @@ DOC_TYPES = (
 TYPE_WORDS: tuple[tuple[str, re.Pattern], ...] = (
     ("aenderungsantrag", re.compile(r"\b(?:Änderungs|Ergänzungs|Ersetzungs)-?antrag", re.IGNORECASE)),
     ("sonstiges", re.compile(
-        r"\b(?:Wahlprogramm|Kommunalwahlprogramm|Offener Brief|Newsletter|Stellenanzeige|Stellenausschreibung|"
+        r"^\W*(?:Wahlprogramm|Kommunalwahlprogramm|Offener Brief|Newsletter|Stellenanzeige|Stellenausschreibung|"
         r"Einladung|Protokoll|Niederschrift|Tagesordnung|Rundbrief)\b", re.IGNORECASE)),
     ("anfrage", re.compile(
         r"\b(?:Kleine|Große|Schriftliche|Mündliche)\s+Anfrage|\bAnfrage\b|\bAnfragen\b|\bSachstandsanfrage\b|"
@@ -22,7 +22,7 @@ TYPE_WORDS: tuple[tuple[str, re.Pattern], ...] = (
     ("resolution", re.compile(r"\bResolution\b", re.IGNORECASE)),
     ("rede", re.compile(
         r"\b(?:Haushalts|Etat)?rede\b|\bRedebeitrag\b|\bAktuelle Stunde\b|gesprochene Wort|\bRede:", re.IGNORECASE)),
-    ("stellungnahme", re.compile(r"\bStellungnahme\b|\bPositionspapier\b|\bGegendarstellung\b", re.IGNORECASE)),
+    ("stellungnahme", re.compile(r"\bStellungnahme\b|\bGegendarstellung\b", re.IGNORECASE)),
     ("antrag", re.compile(
         r"\b(?:Dringlichkeits|Haushalts|Prüf|Eil|Sach|Fraktions|Gemeinsamer\s)?-?antrag\b|\bAntrag\b|"
         r"möge\s+beschließen|\bbeantrag(?:t|en)\b", re.IGNORECASE)),
@@ -37,7 +37,15 @@ BODY_PRESS = re.compile(
 
 def extract_doc_type(text: str) -> str:
     """One of DOC_TYPES; "sonstiges" when no type word is found."""
-    for line in head_lines(text, 12):
+    head = head_lines(text, 12)
+    for line in head:  # a line that is only a type word ("Resolution", "Haushaltsrede") beats one in a sentence
+        if len(line) <= 40 and len(line.split()) <= 4:
+            bare = line.strip("„“\"*: ")
+            for doc_type, pattern in TYPE_WORDS:
+                m = pattern.match(bare)
+                if m and re.fullmatch(r"[\s\d/.–-]*", bare[m.end():]):
+                    return doc_type
+    for line in head:
         for doc_type, pattern in TYPE_WORDS:
             if pattern.search(line):
                 return doc_type

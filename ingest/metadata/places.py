@@ -37,7 +37,7 @@ KREIS_WORDS = re.compile(
 )
 CITY_CONTEXT = re.compile(
     r"(?:\b(?:Stadt|Gemeinde|Markt|Stadtrat|Gemeinderat|Rat|Ortsgemeinderat|Stadtverordnetenversammlung|"
-    r"Gemeindevertretung|Bezirksvertretung|Rathaus|Hansestadt|Bürgerschaft|Stadtverwaltung|in|im|für|aus)"
+    r"Gemeindevertretung|Bezirksvertretung|Rathaus|Hansestadt|Landeshauptstadt|Magistrat\s+der|Bürgerschaft|Stadtverwaltung|in|im|für|aus)"
     r"(?:\s+der\s+(?:Stadt|Gemeinde))?\s+|\d{5}\s+)$"
 )
 # Names after these words are parts of a municipality (Ortsteile, Stadtteile), not the municipality itself.
@@ -45,6 +45,14 @@ PART_CONTEXT = re.compile(
     r"\b(?:Stadtteilbeirat|Ortsbeirat|Ortschaftsrat|Bezirksbeirat|Ortsteil|Stadtteil|Ortsteilen|Ortschaft|"
     r"Ortsvorsteher(?:in)?|Ortsverband|Ortsverein|OV|Dorf)(?:\s+\w+)?\s+$"
 )
+PART_NAME = re.compile(
+    r"\b(?:Stadtteilbeirat|Ortsbeirat|Ortschaftsrat|Bezirksbeirat|Ortsteil|Stadtteil|Ortschaft|Ortsvorsteher(?:in)?)"
+    r"(?:es|s)?\s+(?P<part>[A-ZÄÖÜ][\wäöüß]+(?:-[A-ZÄÖÜ][\wäöüß]+)?)"
+)
+CITY_PART = re.compile(r"\b(?P<city>[A-ZÄÖÜ][\wäöüß]+)(?:-| )(?P<part>[A-ZÄÖÜ][\wäöüß]+)\b")
+PART_IN_CITY = re.compile(r"\b(?P<part>[A-ZÄÖÜ][\wäöüß-]+)\s*\((?P<city>[A-ZÄÖÜ][\wäöüß-]+)\)")
+# The letterhead of a Kreis body: the district, not its seat, is the place.
+KREIS_BODY = re.compile(r"Kreistag|\bLandrat\b|Kreishaus|Kreisausschuss")
 PLACE_DATE_LINE = re.compile(r"^[A-ZÄÖÜ][^,]{1,40},?\s*(?:den\s+)?\d{1,2}\.")
 MIN_POPULATION_HYPHEN = 10000
 BODY_WEIGHT = 0.3
@@ -92,7 +100,10 @@ def prepare() -> None:
     district_by_name: dict[str, list[reference.District]] = {}
     for d in reference.districts():
         if d.kind in ("Kreis", "Landkreis", "Regionalverband"):
-            for variant in {d.name, re.sub(r"^(?:Landkreis|Kreis)\s+", "", d.name)}:
+            variants = {d.name, re.sub(r"^(?:Landkreis|Kreis)\s+", "", d.name)}
+            variants |= {v + "es" for v in variants if v.endswith("-Kreis")}  # "des Rhein-Sieg-Kreises"
+            variants |= {v[: -len("-Kreis")] for v in variants if v.endswith("-Kreis")}  # "Kreistag Rhein-Sieg"
+            for variant in variants:
                 district_by_name.setdefault(variant, []).append(d)
     ranked = {k: tuple(sorted(v, key=lambda m: -m.population)) for k, v in by_name.items()}
     _index = _Index(
@@ -113,12 +124,14 @@ class PlaceResult:
 
 def _phrases(line: str):
     """(start, phrase) for capitalised word sequences of 1..max_words words starting at each capitalised word."""
-    words = list(re.finditer(r"[\wÄÖÜäöüß.()/'’-]+", line))
+    words = list(re.finditer(r"[\wÄÖÜäöüß.)/'’-][\wÄÖÜäöüß.()/'’-]*", line))
     for i, w in enumerate(words):
         if not w.group()[0].isupper():
             continue
         for n in range(min(_index.max_words, len(words) - i), 0, -1):
             phrase = line[w.start():words[i + n - 1].end()].rstrip(".,")
+            if "(" not in phrase:
+                phrase = phrase.rstrip(")")
             yield w.start(), phrase
 
 
@@ -126,11 +139,12 @@ def _add(scores: dict, key, weight: float) -> None:
     scores[key] = scores.get(key, 0.0) + weight
 
 
-def _scan_line(line: str, weight: float, muni: dict, dist: dict) -> None:
+def _scan_line(line: str, weight: float, muni: dict, dist: dict, parts: frozenset = frozenset()) -> None:
     for start, phrase in _phrases(line):
         before = line[max(0, start - 40):start]
-        if phrase in _index.district_by_name and KREIS_WORDS.search(before):
-            _add(dist, phrase, weight * 3)
+        named_kreis = phrase.endswith(("-Kreis", "-Kreises"))
+        if phrase in _index.district_by_name and (named_kreis or KREIS_WORDS.search(before)):
+            _add(dist, phrase, weight * (3 if weight > BODY_WEIGHT else 1))
             continue
         key = phrase if phrase in _index.by_name else None
         if key is None and phrase.isupper():
@@ -144,7 +158,7 @@ def _scan_line(line: str, weight: float, muni: dict, dist: dict) -> None:
             key, bonus = _index.adjective[phrase], 0.5
         if key is None:
             continue
-        if PART_CONTEXT.search(before):
+        if key in parts or PART_CONTEXT.search(before):
             bonus *= 0.1
         elif CITY_CONTEXT.search(before):
             bonus *= 2
@@ -182,17 +196,42 @@ def _line_weight(index: int, line: str) -> float:
     return 1.0
 
 
+def _part_names(text: str) -> frozenset[str]:
+    """Names the document itself uses as parts of a town: "Stadtteilbeirat Büchenbach", "Erlangen-Büchenbach",
+    "Karlsruhe-Durlach", "Ortsteil Ersingen". Every mention of them counts as a part, not as a municipality."""
+    found = set()
+    for m in PART_NAME.finditer(text[:20000]):
+        name = m.group("part")
+        if name in _index.by_name:
+            found.add(name)
+    for m in CITY_PART.finditer(text[:20000]):
+        city, part = m.group("city"), m.group("part")
+        if part in _index.by_name and city in _index.by_name and city != part:
+            if _index.by_name[city][0].population >= max(MIN_POPULATION_HYPHEN, 2 * _index.by_name[part][0].population):
+                found.add(part)
+    for m in PART_IN_CITY.finditer(text[:20000]):
+        city, part = m.group("city"), m.group("part")
+        if part in _index.by_name and city in _index.by_name and city != part:
+            if _index.by_name[city][0].population >= 2 * _index.by_name[part][0].population:
+                found.add(part)
+    return frozenset(found)
+
+
 def extract_place(text: str) -> PlaceResult:
     """Municipality (or only a district for Kreis documents), its district and state."""
     prepare()
     muni: dict[str, float] = {}
     dist: dict[str, float] = {}
+    parts = _part_names(text)
     head = head_lines(text, 14)
     for i, line in enumerate(head):
-        _scan_line(line, _line_weight(i, line), muni, dist)
+        _scan_line(line, _line_weight(i, line), muni, dist, parts)
     body_start = text.find(head[-1]) + len(head[-1]) if head else 0
     for line in text[body_start:body_start + 20000].split("\n"):
-        _scan_line(line, BODY_WEIGHT, muni, dist)
+        _scan_line(line, BODY_WEIGHT, muni, dist, parts)
+    if dist and KREIS_BODY.search("\n".join(head[:6])):
+        for name in dist:
+            dist[name] *= 4
     for city, pattern in CITY_INSTITUTIONS.items():
         hits = len(pattern.findall(text[:20000]))
         if hits:
@@ -204,6 +243,8 @@ def extract_place(text: str) -> PlaceResult:
         return PlaceResult(None, Place(d.name, d.ars), d.state)
     if best_muni is None:
         return PlaceResult()
+    if best_muni in parts:  # only a part of an unnamed town: no municipality; its namesakes are mostly nearby
+        return PlaceResult(state=_pick(best_muni, text[:20000], dist).state)
     m = _pick(best_muni, text[:20000], dist)
     d = reference.district_by_ars(m.district_ars)
     return PlaceResult(Place(m.name, m.ars), Place(d.name, d.ars) if d else None, m.state)

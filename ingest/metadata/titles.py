@@ -33,13 +33,32 @@ TYPE_PHRASE = re.compile(
     r"Gegendarstellung)\s+(?:des|der|zur|zum|zu|für|über|betreffend|betr\.|als|gegen|an|vom|auf)\b",
     re.IGNORECASE,
 )
-FIELD = re.compile(r"^[\w/ -]{2,30}:(?:\s|$)")
+FIELD = re.compile(r"^(?!\d)[\w/.-]{2,25}(?:\s[\w/.-]{1,15})?\s?:(?:\s|$)")
+# "Stellungnahme zur Haushaltskonsolidierung: Listen ..." names the subject before the colon: keep the whole line.
+SUBJECT_BEFORE_COLON = re.compile(r"\s(?:zur|zum|zu|über|betreffend|bezüglich|betr\.|gegen|für)\s", re.IGNORECASE)
+# The rest of an address block: "der Stadt Leipzig", "des Rhein-Sieg-Kreises".
+ADDRESS_TAIL = re.compile(
+    r"^(?:der|des|dem|die)\s+(?:[\w-]*(?:stadt|gemeinde|kreis(?:es)?|rat(?:es)?|markt(?:es)?|bezirk(?:s|es)?|amt(?:es)?|"
+    r"verwaltung|ausschuss(?:es)?|versammlung|bürgerschaft|vertretung)\b|[A-ZÄÖÜ][\w-]*-Kreises\b)",
+    re.IGNORECASE,
+)
+# A line that is only a type word ("Antrag", "Antrag an den Rat", "Haushaltsrede", "Positionspapier"): the title
+# is the next title-like line.
+TYPE_LINE = re.compile(
+    r"^(?:(?:Gemeinsamer\s+|Interfraktioneller\s+)?(?:Änderungs|Ergänzungs|Dringlichkeits|Haushalts|Prüf)?antrag|"
+    r"Kleine Anfrage|Große Anfrage|Anfrage|Pressemitteilung|Presseerklärung|Presseinformation|PM|Resolution|"
+    r"(?:Haushalts)?rede|Redebeitrag|Stellungnahme|Positionspapier|Offener Brief|Tagesordnung|Einladung)"
+    r"(?:\s+(?:an\s+den\s+\w+|gem(?:\.|äß)\s*§.*|nach\s*§.*|zur\s+Sitzung.*|zur\s+Aufnahme.*))?$",
+    re.IGNORECASE,
+)
+SENTENCE = re.compile(r"^(?=(?:\S+\s+){14})[^:]*[.!?]$")
 PARENTHESISED = re.compile(r"^\(.*\)$")
 DANGLING = re.compile(
     r"\s(?:als|der|die|das|den|dem|des|und|oder|für|von|vom|mit|zur|zum|zu|im|in|an|am|auf|bei|über|nach|aus|"
     r"gegen|ohne|durch|eines|einer|einen|ein|eine)$|[-–,:]$",
     re.IGNORECASE,
 )
+OPEN_END = re.compile(r"\s(?:und|oder|sowie)$|[-–,]$")
 PERSON = re.compile(r"^(?:Dr\.|Prof\.|Herrn?\b|Frau\b)")
 MAX_TITLE = 300
 
@@ -69,13 +88,22 @@ def _continues(line: str, nxt: str | None, width: int | None) -> bool:
 
 
 def _with_continuation(title: str, rest: list[str], width: int | None, line: str | None = None) -> str:
-    """Append wrapped continuation lines; ``rest`` are the raw lines after the title ("" stops a paragraph)."""
+    """Append wrapped continuation lines; ``rest`` are the raw lines after the title ("" stops a paragraph, unless
+    the title so far dangles, as in "Innenstadt und" / "" / "Stadtteilzentren stärken")."""
     current = line or title
-    for nxt in rest[:2]:
+    taken = 0
+    i = 0
+    while taken < 2 and i < len(rest):
+        nxt = rest[i]
+        if not nxt and i + 1 < len(rest) and rest[i + 1] and OPEN_END.search(current) and rest[i + 1] not in title:
+            nxt = rest[i + 1]
+            i += 1
         if not _continues(current, nxt, width):
             break
         title = f"{title} {nxt}"
         current = nxt
+        taken += 1
+        i += 1
     return title.strip()[:MAX_TITLE]
 
 
@@ -89,7 +117,8 @@ def _is_org_line(line: str) -> bool:
 
 ORG_WORDS = re.compile(
     r"fraktion|partei\b|Die Liberalen|Bürgerinitiative|beirat\b|Ortsverband|Kreisverband|Wählergemeinschaft|"
-    r"Wählervereinigung|Bürgerliste|^keine\b|Stadt \w+ Der|Oberbürgermeister|Landesverband|e\.\s?V\.|Ortsverein|"
+    r"Wählervereinigung|Bürgerliste|^keine\s*\(|\bkeine\s+Partei\b|"
+    r"Stadt \w+ Der|Oberbürgermeister|Landesverband|e\.\s?V\.|Ortsverein|"
     r"Abteilung",
     re.IGNORECASE,
 )
@@ -112,11 +141,25 @@ def _skip(line: str, is_place) -> bool:
         len(line) < 4 or len(line) > MAX_TITLE or SKIP.match(line) or ADDRESS.search(line) or TYPE_ONLY.match(line)
         or FIELD.match(line) or PARENTHESISED.match(line) or PERSON.match(line) or line.endswith(":") or is_place(line)
         or _is_org_line(line) or dates_in(line) or not re.search(r"[A-Za-zÄÖÜäöü]{3}", line)
+        or ADDRESS_TAIL.match(line) or SENTENCE.match(line)
     )
 
 
 def _head(raw: list[str], count: int = 16) -> list[tuple[int, str]]:
     return [(i, line) for i, line in enumerate(raw) if line][:count]
+
+
+def _after_type_line(raw: list[str], head: list[tuple[int, str]], width: int | None, is_place) -> str | None:
+    """The first title-like line after the first line that is only a type word."""
+    for n, (_, line) in enumerate(head):
+        if TYPE_LINE.match(line):
+            for i, nxt in head[n + 1:n + 4]:
+                if TYPE_LINE.match(nxt):
+                    continue
+                if not _skip(nxt, is_place):
+                    return _with_continuation(nxt, raw[i + 1:], width)
+            return None
+    return None
 
 
 def extract_title(text: str, is_place=lambda line: False) -> str | None:
@@ -126,8 +169,15 @@ def extract_title(text: str, is_place=lambda line: False) -> str | None:
     width = wrap_width(text)
     for i, line in head:
         m = LABELLED.match(line) or TYPED.match(line)
+        if m and TYPED.match(line) and not LABELLED.match(line):
+            before_colon = line[: m.start("title")]
+            if SUBJECT_BEFORE_COLON.search(before_colon) and not SUBJECT_BEFORE_COLON.search(" " + m.group("title")):
+                return _with_continuation(line, raw[i + 1:], width)
         if m and len(m.group("title")) > 2:
             return _with_continuation(m.group("title").strip(), raw[i + 1:], width, line)
+    title = _after_type_line(raw, head, width, is_place)
+    if title:
+        return title
     for i, line in head:
         m = HIER.search(line)
         if m:

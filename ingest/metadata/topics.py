@@ -8,6 +8,7 @@ import math
 import re
 
 from ingest import reference
+from ingest.metadata import topic_model
 
 LEXICON: dict[str, tuple[str, ...]] = {
     "wohnen": (
@@ -136,17 +137,27 @@ def _count(slug: str, text: str) -> int:
     return len(_patterns[slug].findall(text))
 
 
-def extract_topics(text: str, title: str | None) -> tuple[str, ...]:
-    """Up to MAX_TOPICS slugs, strongest first."""
+def lexicon_hits(body: str, title: str | None) -> dict[str, tuple[int, int]]:
+    """slug -> (keyword hits in the body, hits in the title), only for topics with at least one hit."""
     prepare()
-    body = text[:30000].casefold()
+    body_folded = body[:30000].casefold()
     title_folded = (title or "").casefold()
+    hits = {}
+    for slug in _patterns:
+        counts = (_count(slug, body_folded), _count(slug, title_folded))
+        if any(counts):
+            hits[slug] = counts
+    return hits
+
+
+def extract_topics_by_rules(text: str, title: str | None) -> tuple[str, ...]:
+    """Up to MAX_TOPICS slugs by keyword counting alone (the fallback without a trained model), strongest first."""
+    body = text[:30000]
     words = max(len(body.split()), 50)
     scores = {}
-    for slug in _patterns:
-        hits = _count(slug, body)
+    for slug, (hits, title_hits) in lexicon_hits(body, title).items():
         density = hits * 300 / words  # hits per 300 words
-        score = TITLE_WEIGHT * min(_count(slug, title_folded), 2) + 2 * math.log1p(density) * min(hits, 4)
+        score = TITLE_WEIGHT * min(title_hits, 2) + 2 * math.log1p(density) * min(hits, 4)
         if score > 0:
             scores[slug] = score
     if not scores:
@@ -155,3 +166,12 @@ def extract_topics(text: str, title: str | None) -> tuple[str, ...]:
     ranked = sorted((s for s in scores if scores[s] >= MIN_SCORE and scores[s] >= RELATIVE * top), key=scores.get,
                     reverse=True)
     return tuple(ranked[:MAX_TOPICS])
+
+
+def extract_topics(text: str, title: str | None) -> tuple[str, ...]:
+    """Topics the text is really about, strongest first: the trained classifier, else the keyword rules."""
+    prepare()
+    if not topic_model.MODEL_PATH.is_file():
+        return extract_topics_by_rules(text, title)
+    feats = topic_model.features(text, title, lexicon_hits(text, title))
+    return topic_model.decide(topic_model.probabilities(feats))
