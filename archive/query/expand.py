@@ -142,7 +142,9 @@ class Lexicon:
         if piece in STOPWORDS or piece in NOT_PARTS:
             return None
         stemmed = term(piece)
-        return stemmed if len(stemmed) >= MIN_PART_STEM and self.df(stemmed) else None
+        if len(stemmed) < MIN_PART_STEM or stemmed in NOT_PARTS:
+            return None
+        return stemmed if self.df(stemmed) else None
 
     def _mean_df(self, parts: tuple[str, ...]) -> float:
         return math.exp(sum(math.log(self.df(p)) for p in parts) / len(parts))
