@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ingest import IngestError, parse_many
-from ingest.metadata import extract_metadata, prepare
+from ingest.metadata import prepare
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
 FLOORS = {
