@@ -14,6 +14,7 @@ _BOILERPLATE = ("header", "footer")  # page chrome around the body; kept inside 
 _ROLES = ("navigation", "banner", "contentinfo", "search", "complementary")
 _BLOCKS = ("p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "blockquote",
            "pre", "h1", "h2", "h3", "h4", "h5", "h6", "address", "figcaption", "header", "footer")
+_CHARSET = re.compile(rb"<meta[^>]+charset", re.IGNORECASE)
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 
 
@@ -32,7 +33,7 @@ def html_to_text(markup: bytes | str) -> str:
     data = markup.encode("utf-8") if isinstance(markup, str) else markup
     if not data.strip():
         return ""
-    parser = lxml.html.HTMLParser(encoding="utf-8") if isinstance(markup, str) else None
+    parser = lxml.html.HTMLParser(encoding="utf-8" if isinstance(markup, str) else _encoding(data))
     try:
         document = lxml.html.document_fromstring(data, parser=parser)
     except etree.ParserError:
@@ -44,6 +45,17 @@ def html_to_text(markup: bytes | str) -> str:
     for root in roots:
         _drop(root, _NEVER)
     return "\n".join(_text(root) for root in roots).strip()
+
+
+def _encoding(data: bytes) -> str | None:
+    """The declared charset (None: lxml reads the BOM or ``<meta charset>``), else UTF-8 if valid, else cp1252."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or _CHARSET.search(data[:4096]):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
 
 
 def _drop(root, tags: tuple[str, ...]) -> None:

@@ -3,13 +3,14 @@
 A line at the top or bottom of a page that recurs there on at least half the
 pages (and on two or more) is page furniture: it is kept where it first
 appears (a letterhead names the faction) and dropped from every later page.
-Digits are ignored when comparing, so "Seite 2 von 5" matches "Seite 3 von 5".
+Digits are ignored when comparing short lines, so "Seite 2 von 5" matches "Seite 3 von 5".
 """
 
 import re
 from collections import Counter
 
 ZONE = 3  # lines at the top and at the bottom of a page
+SHORT = 60
 
 
 def drop_running_lines(raw: str) -> str:
@@ -32,7 +33,9 @@ def drop_running_lines(raw: str) -> str:
 
 
 def _key(line: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(line.split())).casefold()
+    """Digits count as equal in short lines only (page numbers, dates): long lines must match exactly."""
+    line = " ".join(line.split()).casefold()
+    return re.sub(r"\d+", "#", line) if len(line) <= SHORT else line
 
 
 def _zone(page: str) -> set[str]:
