@@ -14,18 +14,22 @@ from itertools import islice
 from typing import Any
 
 from whoosh import query as wq
+from whoosh.query.compound import DefaultOr
 from whoosh.searching import Searcher
 
 from archive.analysis import TokenTerms, iter_tokens, prefix_key, term
 from archive.query.ast import TEXT_FIELD, And, Field, MatchAll, Node, Not, Or, Phrase, Prefix, Word
 from archive.query.expand import Lexicon, lexicon, synonyms_of
 
-__all__ = ["MAX_PREFIX_SCAN", "MAX_PREFIX_TERMS", "TEXT_FIELDS", "highlight_terms", "prefix_expansions", "to_whoosh"]
+__all__ = [
+    "MAX_PREFIX_SCAN", "MAX_PREFIX_TERMS", "TEXT_FIELDS", "Union", "highlight_terms", "prefix_expansions", "to_whoosh",
+]
 
 TEXT_FIELDS: tuple[tuple[str, float], ...] = (("title", 3.0), ("body", 1.0))
 TITLE_ONLY: tuple[tuple[str, float], ...] = (("title", 1.0),)
 MAX_PREFIX_TERMS = 64  # expansions kept per field, highest document frequency first
 MAX_PREFIX_SCAN = 2000  # index terms looked at per field (in lexicographic order)
+SMALL_SEGMENT_DOCS = 2048  # see Union
 MAX_COMPOUND_VARIANTS = 3  # phrases with more hyphenated compounds only use the split form
 # Weights of a word's expansions relative to the word itself (see archive/query/expand.py).
 SPLIT_BOOST = 0.4  # all parts of a closed compound ("Radverkehr" ... "Förderung" for "Radverkehrsförderung")
@@ -42,8 +46,19 @@ def _infos(texts: Iterable[str]) -> list[TokenTerms]:
     return [info for text in texts for _match, info in iter_tokens(text) if info.parts]
 
 
+class Union(wq.Or):
+    """``Or`` that merges its sub-matchers as a tree of unions in small segments. Whoosh's default
+    there is an array matcher whose setup (clearing a 2,048-slot array in Python, per segment and per
+    ``Or``) dominated the time of expanded queries on small indexes; large segments keep Whoosh's choice."""
+
+    def _matcher(self, subs, searcher, context):
+        if searcher.doc_count_all() < SMALL_SEGMENT_DOCS:
+            return DefaultOr(subs, boost=self.boost).matcher(searcher, context)
+        return super()._matcher(subs, searcher, context)
+
+
 def _any(queries: list[wq.Query]) -> wq.Query:
-    return queries[0] if len(queries) == 1 else wq.Or(queries)
+    return queries[0] if len(queries) == 1 else Union(queries)
 
 
 def _token_query(info: TokenTerms, fieldname: str, boost: float) -> wq.Query:
@@ -51,7 +66,7 @@ def _token_query(info: TokenTerms, fieldname: str, boost: float) -> wq.Query:
         return _any([wq.Term(fieldname, text, boost=boost) for text in info.parts[0].terms])
     parts = [part.terms[0] for part in info.parts]
     split = wq.Phrase(fieldname, parts, boost=boost) if len(parts) > 1 else wq.Term(fieldname, parts[0], boost=boost)
-    return wq.Or([wq.Term(fieldname, info.joined, boost=boost), split])
+    return Union([wq.Term(fieldname, info.joined, boost=boost), split])
 
 
 def _phrase_variants(infos: list[TokenTerms]) -> list[list[str]]:
@@ -93,7 +108,8 @@ def _expanded(raw: str, info: TokenTerms, targets: Targets, lex: Lexicon | None)
         heads = lex.heads(stem)
         if heads:
             extra.append(_any([wq.Term(f, h, boost=b) for f, b in targets for h in heads]).with_boost(HEAD_BOOST))
-    for synonym in synonyms_of(raw)[:MAX_SYNONYMS]:
+    own = info.joined or info.parts[0].terms[0]
+    for synonym in () if lex.common(own) else synonyms_of(raw)[:MAX_SYNONYMS]:
         compiled = _words_query(synonym.words, targets, phrase=len(synonym.words) > 1)
         if compiled is not None:
             extra.append(compiled.with_boost(SYNONYM_BOOST))

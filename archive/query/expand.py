@@ -36,10 +36,16 @@ MIN_PART_CHARS = 3  # each part, before stemming
 MIN_PART_STEM = 3  # each part, after stemming
 MAX_PARTS = 3
 MIN_HEAD_STEM = 5  # stems shorter than this get no compound-head expansion
-MAX_HEADS = 6  # head expansions kept, highest document frequency first
+MAX_HEADS = 3  # head expansions kept, highest document frequency first
 MAX_HEAD_SCAN = 500  # index terms looked at per field
 MAX_HEAD_EXTRA = 14  # a head expansion is at most this many characters longer than the stem
 _CACHE_LIMIT = 4096  # cached words per searcher
+# Recall expansions (parts, heads) only for words with fewer documents of their own than this: they
+# are what a searcher would otherwise miss, and frequent words would pay for long posting lists.
+EXPAND_BELOW_DF = 20
+# Synonyms only for words in less than this share of all documents: a word that common gains little
+# recall from its synonyms, and each synonym of it would cost a long posting list.
+SYNONYMS_BELOW_SHARE = 0.25
 # Derivational suffixes and particles that are index terms of their own but no compound parts
 # ("Befrist|ung", "sachgrund|los", "Gemeinschaft" is not "Gemein|schaft").
 NOT_PARTS = frozenset(
@@ -92,6 +98,7 @@ class Lexicon:
 
     def __init__(self, searcher: Searcher) -> None:
         self.reader = searcher.reader()
+        self.doc_count = max(1, searcher.doc_count_all())
         self.fields = tuple(f for f in TEXT_FIELDS if f in searcher.schema)
         self._df: dict[str, int] = {}
         self._splits: dict[str, tuple[str, ...] | None] = {}
@@ -113,10 +120,13 @@ class Lexicon:
         if folded in self._splits:
             return self._splits[folded]
         best = None
-        if len(folded) >= MIN_COMPOUND_CHARS and folded.isalpha():
-            candidates = self._candidates(folded, MAX_PARTS)
-            whole = term(word)
-            candidates = [c for c in candidates if len(c) > 1 and c != (whole,)]
+        whole = term(word)
+        if len(folded) >= MIN_COMPOUND_CHARS and folded.isalpha() and self.df(whole) < EXPAND_BELOW_DF:
+            # Real parts are at least as frequent as the compound; rarer "parts" are fragments of
+            # hyphenated line breaks ("Perso- nal") or misreadings.
+            floor = max(2, self.df(whole))
+            candidates = [c for c in self._candidates(folded, MAX_PARTS)
+                          if len(c) > 1 and all(self.df(p) >= floor for p in c)]
             if candidates:
                 best = max(candidates, key=lambda parts: (-len(parts), self._mean_df(parts)))
         if len(self._splits) < _CACHE_LIMIT:
@@ -149,6 +159,10 @@ class Lexicon:
     def _mean_df(self, parts: tuple[str, ...]) -> float:
         return math.exp(sum(math.log(self.df(p)) for p in parts) / len(parts))
 
+    def common(self, text: str) -> bool:
+        """True if ``text`` is in at least ``SYNONYMS_BELOW_SHARE`` of the documents."""
+        return self.df(text) >= SYNONYMS_BELOW_SHARE * self.doc_count
+
     # -- compound heads ------------------------------------------------
 
     def heads(self, stem: str) -> tuple[str, ...]:
@@ -156,7 +170,7 @@ class Lexicon:
         if stem in self._heads:
             return self._heads[stem]
         found: dict[str, int] = {}
-        if len(stem) >= MIN_HEAD_STEM and stem.isalpha():
+        if len(stem) >= MIN_HEAD_STEM and stem.isalpha() and self.df(stem) < EXPAND_BELOW_DF:
             for fieldname in self.fields:
                 for raw, info in islice(self.reader.iter_prefix(fieldname, stem), MAX_HEAD_SCAN):
                     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
