@@ -210,7 +210,7 @@ def test_compiled_query_of_a_plain_word_is_unchanged(index):
 # -- dev corpus ------------------------------------------------------------
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dev"
-NDCG_FLOOR = 0.70  # reached: 0.756 (FTS5+stemming baseline 0.615)
+NDCG_FLOOR = 0.73  # reached: 0.771 (FTS5+stemming baseline 0.615)
 
 
 @pytest.fixture(scope="module")
