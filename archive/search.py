@@ -21,6 +21,7 @@ from archive.errors import BadRequest
 from archive.facets import BY_NAME, BY_QUERY_FIELD, FACETS, Facet
 from archive.index import FacetTable
 from archive.query import And, Or, ParsedQuery, Phrase, Prefix, Word, highlight_terms, parse, to_whoosh
+from archive.query.compile import Union
 from archive.snippets import make_snippet
 
 SORTS = ("relevance", "newest", "oldest")
@@ -150,7 +151,7 @@ def _relaxed(parsed: ParsedQuery, searcher: Searcher, matched: set[int]):
         keep = to_whoosh(And(tuple(required)) if len(required) > 1 else required[0], searcher=searcher,
                          fields=FIELD_QUERIES)
         candidates &= set(searcher.docs_for_query(keep))
-    return wq.Or(compiled), {d: counts[d] for d in candidates}
+    return Union(compiled), {d: counts[d] for d in candidates}
 
 
 # -- filters and facets --------------------------------------------------
