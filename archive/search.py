@@ -17,11 +17,13 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from archive import analysis
+from archive.docsets import matching_docs
 from archive.errors import BadRequest
 from archive.facets import BY_NAME, BY_QUERY_FIELD, FACETS, Facet
 from archive.index import FacetTable
 from archive.query import And, Or, ParsedQuery, Phrase, Prefix, Word, highlight_terms, parse, to_whoosh
 from archive.query.compile import Union
+from archive.scoring import top_scores
 from archive.snippets import make_snippet
 
 SORTS = ("relevance", "newest", "oldest")
@@ -96,7 +98,7 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
     """
     parsed = parse(request.q)
     compiled = to_whoosh(parsed.node, searcher=searcher, fields=FIELD_QUERIES)
-    matched = set(searcher.docs_for_query(compiled))
+    matched = matching_docs(searcher, compiled)
     allowed = _filter_sets(table, request)
     final = _intersect(matched, allowed.values())
     ranked = bool(request.q.strip())
@@ -145,12 +147,12 @@ def _relaxed(parsed: ParsedQuery, searcher: Searcher, matched: set[int]):
     need = _needed(len(compiled))
     counts: Counter = Counter()
     for query in compiled:
-        counts.update(searcher.docs_for_query(query))
+        counts.update(matching_docs(searcher, query))
     candidates = {d for d, n in counts.items() if n >= need and d not in matched}
     if candidates and required:
         keep = to_whoosh(And(tuple(required)) if len(required) > 1 else required[0], searcher=searcher,
                          fields=FIELD_QUERIES)
-        candidates &= set(searcher.docs_for_query(keep))
+        candidates &= matching_docs(searcher, keep)
     return Union(compiled), {d: counts[d] for d in candidates}
 
 
@@ -229,9 +231,8 @@ def _rank(searcher: Searcher, table: FacetTable, compiled, final: set[int], requ
 
 
 def _by_score(searcher: Searcher, table: FacetTable, compiled, final: set[int], window: int):
-    results = searcher.search(compiled, filter=final, limit=window)
     dates = table["date"]
-    pairs = [(hit.docnum, hit.score) for hit in results]
+    pairs = top_scores(searcher, compiled, final, window)
     # Equal scores: the more recent document first.
     pairs.sort(key=lambda p: (-round(p[1], 6), -dates[p[0]]))
     return pairs
