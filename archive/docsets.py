@@ -9,15 +9,17 @@ documents the rest of the query allows.
 """
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.searching import Searcher
 
+from archive.postings import Postings
 
-def matching_docs(searcher: Searcher, q: wq.Query) -> set[int]:
+
+def matching_docs(searcher: Searcher, q: wq.Query, postings: Postings | None = None) -> set[int]:
     """Global docnums matched by ``q`` (deleted documents excluded), like ``docs_for_query``."""
     found: set[int] = set()
+    postings = postings or Postings()
     for leaf, offset in searcher.leaf_searchers():
-        local = _Leaf(leaf).docs(q)
+        local = _Leaf(leaf, postings).docs(q)
         found.update(local if not offset else (d + offset for d in local))
     return found
 
@@ -25,8 +27,9 @@ def matching_docs(searcher: Searcher, q: wq.Query) -> set[int]:
 class _Leaf:
     """Evaluates a query tree against one segment."""
 
-    def __init__(self, searcher: Searcher):
+    def __init__(self, searcher: Searcher, postings: Postings):
         self.searcher = searcher
+        self.postings = postings
         self.reader = searcher.reader()
         self._all: set[int] | None = None
 
@@ -76,19 +79,4 @@ class _Leaf:
         return result if result is not None else set(self.all_docs())
 
     def _term(self, q: wq.Term) -> set[int]:
-        if q.fieldname not in self.searcher.schema:
-            return set()
-        matcher = q.matcher(self.searcher)
-        if isinstance(matcher, W3LeafMatcher):
-            return _leaf_ids(matcher)
-        return set(matcher.all_ids())
-
-
-def _leaf_ids(matcher: W3LeafMatcher) -> set[int]:
-    """All ids of a posting list, a block at a time (Whoosh's own loop is per posting)."""
-    ids: set[int] = set()
-    while matcher.is_active():
-        matcher._read_ids()  # block-level access to the postings: the point of this module
-        ids.update(matcher._ids[matcher._i:])
-        matcher._next_block()
-    return ids
+        return set(self.postings.get(self.searcher, q)[0].tolist())

@@ -2,7 +2,7 @@
 
 Whoosh's collector scores one posting at a time in Python; for broad queries
 that took most of a search. This module walks the same compiled query tree,
-reads each term's postings a block at a time (ids and term frequencies),
+reads each term's postings once (``archive.postings``: ids and term frequencies),
 and adds up Whoosh's own BM25F formula (same idf, field lengths, B and K1,
 boosts multiplied down the tree) in vectors. Query types without a vector
 form (phrases, spans) contribute the scores of their words.
@@ -13,25 +13,28 @@ from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.searching import Searcher
+
+from archive.postings import Postings
 
 B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F defaults
 _LENGTHS: OrderedDict = OrderedDict()  # (segment id, field) -> field lengths of every docnum
 _LENGTH_CACHE_SIZE = 256
 
 
-def top_scores(searcher: Searcher, q: wq.Query, candidates: set[int], limit: int) -> list[tuple[int, float]]:
+def top_scores(searcher: Searcher, q: wq.Query, candidates: set[int], limit: int,
+               postings: Postings | None = None) -> list[tuple[int, float]]:
     """The ``limit`` best ``(docnum, score)`` pairs among ``candidates``, best first."""
     if not candidates or limit <= 0:
         return []
     pairs: list[tuple[int, float]] = []
+    postings = postings or Postings()
     for leaf, offset in searcher.leaf_searchers():
         size = leaf.doc_count_all()
         local = np.fromiter((d - offset for d in candidates if offset <= d < offset + size), dtype=np.int64)
         if not local.size:
             continue
-        scores = _Scorer(searcher, leaf).score(q)[local]
+        scores = _Scorer(searcher, leaf, postings).score(q)[local]
         keep = min(limit, local.size)
         best = np.argpartition(-scores, keep - 1)[:keep] if keep < local.size else np.arange(local.size)
         pairs.extend((int(local[i]) + offset, float(scores[i])) for i in best)
@@ -40,8 +43,9 @@ def top_scores(searcher: Searcher, q: wq.Query, candidates: set[int], limit: int
 
 
 class _Scorer:
-    def __init__(self, top: Searcher, leaf: Searcher):
+    def __init__(self, top: Searcher, leaf: Searcher, postings: Postings):
         self.top = top
+        self.postings = postings
         self.leaf = leaf
         self.size = leaf.doc_count_all()
 
@@ -76,7 +80,7 @@ class _Scorer:
         out = self.zeros()
         if q.fieldname not in self.leaf.schema or not self.leaf.schema[q.fieldname].scorable:
             return out
-        ids, tfs = _postings(q.matcher(self.leaf))
+        ids, tfs = self.postings.get(self.leaf, q)
         if not ids.size:
             return out
         lengths = _field_lengths(self.leaf, q.fieldname)[ids]
@@ -89,25 +93,6 @@ class _Scorer:
 def _idf(top: Searcher, fieldname: str, text) -> float:
     n = top.doc_frequency(fieldname, text)
     return math.log(top.doc_count_all() / (n + 1)) + 1
-
-
-def _postings(matcher) -> tuple[np.ndarray, np.ndarray]:
-    """Ids and weights (term frequencies) of a posting list, a block at a time where possible."""
-    ids: list[int] = []
-    weights: list[float] = []
-    if not isinstance(matcher, W3LeafMatcher):  # short lists inlined in the term info, or no postings
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-    while matcher.is_active():
-        matcher._read_ids()  # block-level access to the postings, as in archive.docsets
-        matcher._read_weights()
-        ids.extend(matcher._ids[matcher._i:])
-        weights.extend(matcher._weights[matcher._i:])
-        matcher._next_block()
-    return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
 
 
 def _field_lengths(leaf: Searcher, fieldname: str) -> np.ndarray:

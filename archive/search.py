@@ -21,6 +21,7 @@ from archive.docsets import matching_docs
 from archive.errors import BadRequest
 from archive.facets import BY_NAME, BY_QUERY_FIELD, FACETS, Facet
 from archive.index import FacetTable
+from archive.postings import Postings
 from archive.query import And, Or, ParsedQuery, Phrase, Prefix, Word, highlight_terms, parse, to_whoosh
 from archive.query.compile import Union
 from archive.scoring import top_scores
@@ -98,7 +99,8 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
     """
     parsed = parse(request.q)
     compiled = to_whoosh(parsed.node, searcher=searcher, fields=FIELD_QUERIES)
-    matched = matching_docs(searcher, compiled)
+    postings = Postings()  # each posting list decoded once per request, for matching and scoring
+    matched = matching_docs(searcher, compiled, postings)
     allowed = _filter_sets(table, request)
     final = _intersect(matched, allowed.values())
     ranked = bool(request.q.strip())
@@ -114,7 +116,7 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
                 parsed = ParsedQuery(parsed.node, (*parsed.hints, HINT_PARTIAL))
     facets = {f.name: _count(table, f, _intersect(matched, _others(allowed, f.name)), request) for f in FACETS}
     hits = _rank(searcher, table, compiled, final, request, ranked=ranked,
-                 partial=(relaxed[0], partial) if partial else None)
+                 partial=(relaxed[0], partial) if partial else None, postings=postings)
     hits = _with_snippets(hits, parsed, searcher, texts)
     return SearchResult(request, parsed, len(final) + len(partial), hits, facets)
 
@@ -210,7 +212,7 @@ def _count(table: FacetTable, facet: Facet, docs: set[int], request: SearchReque
 
 
 def _rank(searcher: Searcher, table: FacetTable, compiled, final: set[int], request: SearchRequest,
-          ranked: bool, partial=None) -> list[Hit]:
+          ranked: bool, partial=None, postings: Postings | None = None) -> list[Hit]:
     """``partial``: (scoring query, {docnum: words matched}) of partial matches, listed after ``final``
     by words matched, then score."""
     window = request.page * request.per_page
@@ -218,10 +220,10 @@ def _rank(searcher: Searcher, table: FacetTable, compiled, final: set[int], requ
     if not final and not partial:
         return []
     if request.sort == "relevance" and ranked:
-        scored = _by_score(searcher, table, compiled, final, window) if final else []
+        scored = _by_score(searcher, table, compiled, final, window, postings) if final else []
         if partial and len(scored) < window:
             query, counts = partial
-            more = _by_score(searcher, table, query, set(counts), window - len(scored))
+            more = _by_score(searcher, table, query, set(counts), window - len(scored), postings)
             more.sort(key=lambda p: -counts[p[0]])  # stable: score order within equal counts
             scored += more
     else:
@@ -230,9 +232,10 @@ def _rank(searcher: Searcher, table: FacetTable, compiled, final: set[int], requ
     return [Hit(docnum, ids[docnum], score) for docnum, score in scored[start:window]]
 
 
-def _by_score(searcher: Searcher, table: FacetTable, compiled, final: set[int], window: int):
+def _by_score(searcher: Searcher, table: FacetTable, compiled, final: set[int], window: int,
+              postings: Postings | None = None):
     dates = table["date"]
-    pairs = top_scores(searcher, compiled, final, window)
+    pairs = top_scores(searcher, compiled, final, window, postings)
     # Equal scores: the more recent document first.
     pairs.sort(key=lambda p: (-round(p[1], 6), -dates[p[0]]))
     return pairs
