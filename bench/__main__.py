@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from archive import Archive
-from bench import load, searches, throughput
+from bench import formats, load, searches, throughput
 from bench.synth import Generator, vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +26,8 @@ def main() -> None:
     report = {"docs": args.docs, "machine": f"{platform.machine()}, {platform.python_version()}",
               "vocabulary_words": len(words)}
     report["ingest"] = throughput.measure_ingest(out / "ingest", words, args.pdfs)
+    if not args.skip_formats:
+        report["extraction"] = formats.measure(out / "formats-store")
     store = out / f"store-{args.docs}"
     report["build"] = build_store(store, words, args.docs, args.reuse)
     report["search"] = searches.measure(store, args.repeat)
@@ -45,6 +47,7 @@ def _args() -> argparse.Namespace:
     ap.add_argument("--repeat", type=int, default=5, help="runs of each benchmark query")
     ap.add_argument("--seconds", type=float, default=15.0, help="duration of the HTTP load test")
     ap.add_argument("--concurrency", type=int, default=8, help="parallel HTTP clients")
+    ap.add_argument("--skip-formats", action="store_true", help="skip per-format extraction throughput")
     return ap.parse_args()
 
 
@@ -86,6 +89,15 @@ def print_report(report: dict) -> None:
     ing = report["ingest"]
     print(f"ingest   {ing['files']} PDFs x {ing['pages_per_file']} pages: {ing['docs_per_s']} docs/s, "
           f"{ing['pages_per_s']} pages/s ({ing['workers']} workers)")
+    if "extraction" in report:
+        ext = report["extraction"]
+        print(f"extract  per format, 1 worker ({ext['corpus']}):")
+        for kind, row in ext["formats"].items():
+            pages = f", {row['pages_per_s']} pages/s" if "pages_per_s" in row else ""
+            print(f"  {kind:8} {row['files']:4} files: {row['docs_per_s']} docs/s{pages} ({row['failed']} failed)")
+        e2e = ext["end_to_end"]
+        print(f"  end-to-end ingest: {e2e['docs_per_s']} docs/s ({e2e['files']} files, {e2e['workers']} workers, "
+              f"{e2e['failed']} failed)")
     build = report["build"]
     if not build.get("reused"):
         print(f"reindex  {build['reindex_s']} s ({build['reindex_docs_per_s']} docs/s), index {build['index_mb']} MB")
