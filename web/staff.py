@@ -18,9 +18,11 @@ from web.context import get_archive
 
 bp = Blueprint("staff", __name__)
 
-ALLOWED_SUFFIXES = (".pdf", ".docx", ".txt")
-ACCEPT = ",".join((*ALLOWED_SUFFIXES, "application/pdf", "text/plain",
-                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+# What the file picker offers; the server still detects the real type by content.
+ALLOWED_SUFFIXES = (".pdf", ".docx", ".odt", ".doc", ".rtf", ".txt", ".md", ".html", ".htm", ".eml", ".msg")
+ACCEPT = ",".join((*ALLOWED_SUFFIXES, "application/pdf", "text/plain", "text/html", "message/rfc822",
+                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                   "application/vnd.oasis.opendocument.text", "application/msword", "application/rtf"))
 STATUS_LABELS = {"added": "Neu", "unchanged": "Bereits vorhanden", "failed": "Fehler"}
 LOG_ROWS = 200
 
