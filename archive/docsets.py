@@ -11,6 +11,7 @@ documents the rest of the query allows.
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
+from archive.phrases import phrase_docs
 from archive.postings import Postings
 
 
@@ -47,6 +48,8 @@ class _Leaf:
     def _eval(self, q: wq.Query) -> set[int]:
         if isinstance(q, wq.Term):
             return self._term(q)
+        if isinstance(q, wq.Phrase):
+            return self._phrase(q, None)
         if isinstance(q, (wq.Or, wq.DisjunctionMax)):
             return set().union(*(self._eval(sub) for sub in q.subqueries))
         if isinstance(q, wq.And):
@@ -74,9 +77,22 @@ class _Leaf:
             if not result:
                 return set()
         for phrase in phrases:
-            docs = set(self.searcher.docs_for_query(phrase, for_deletion=False))
-            result = docs if result is None else result & docs
+            result = self._phrase(phrase, result)
         return result if result is not None else set(self.all_docs())
+
+    def _phrase(self, phrase: wq.Phrase, within: set[int] | None) -> set[int]:
+        """Documents with the phrase: its words' sets intersected, then positions checked there."""
+        candidates = within
+        for word in phrase.words:
+            docs = self._term(wq.Term(phrase.fieldname, word))
+            candidates = docs if candidates is None else candidates & docs
+            if not candidates:
+                return set()
+        found = phrase_docs(self.searcher, phrase, candidates or set())
+        if found is None:
+            found = set(self.searcher.docs_for_query(phrase))
+            return found & candidates if candidates is not None else found
+        return found
 
     def _term(self, q: wq.Term) -> set[int]:
         return set(self.postings.get(self.searcher, q)[0].tolist())
