@@ -45,26 +45,33 @@ def ingest_command(paths: tuple[Path, ...], as_json: bool, workers: int | None, 
     """
     files = list(ingest.iter_files(paths))
     archive = _open(archive_dir)
-    counts: Counter = Counter()
-    failures: list[Outcome] = []
     started = time.monotonic()
     with tqdm(total=len(files), unit=" Dateien", desc="Import", file=sys.stderr, disable=None) as bar:
-        for outcome in archive.ingest(files, workers=workers):
-            counts[outcome.status] += 1
-            if outcome.status == FAILED:
-                failures.append(outcome)
-            if as_json:
-                click.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
-            bar.update(1)
+        counts, failures = _report(archive.ingest(files, workers=workers), as_json, bar.update)
     archive.close()
     if not as_json:
-        _summary(counts, failures, time.monotonic() - started)
+        click.echo(f"Neu: {counts[ADDED]}, unverändert (Duplikate): {counts[UNCHANGED]}, "
+                   f"fehlgeschlagen: {counts[FAILED]} – in {time.monotonic() - started:.1f} s")
+        _failures(failures)
     sys.exit(1 if failures else 0)
 
 
-def _summary(counts: Counter, failures: list[Outcome], seconds: float) -> None:
-    click.echo(f"Neu: {counts[ADDED]}, unverändert (Duplikate): {counts[UNCHANGED]}, "
-               f"fehlgeschlagen: {counts[FAILED]} – in {seconds:.1f} s")
+def _report(outcomes, as_json: bool, step=None) -> tuple[Counter, list[Outcome]]:
+    """Count outcomes, keep the failures, and print JSON lines when asked."""
+    counts: Counter = Counter()
+    failures: list[Outcome] = []
+    for outcome in outcomes:
+        counts[outcome.status] += 1
+        if outcome.status == FAILED:
+            failures.append(outcome)
+        if as_json:
+            click.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
+        if step:
+            step(1)
+    return counts, failures
+
+
+def _failures(failures: list[Outcome]) -> None:
     for outcome in failures:
         click.echo(f"  FEHLER {outcome.file}: {outcome.error}")
 
@@ -108,21 +115,13 @@ def reprocess_command(status: str, as_json: bool, workers: int | None, archive_d
       flask --app search_app reprocess --json --workers 2 | jq .status
     """
     archive = _open(archive_dir)
-    counts: Counter = Counter()
-    failures: list[Outcome] = []
     started = time.monotonic()
-    for outcome in archive.reprocess(status, workers=workers):
-        counts[outcome.status] += 1
-        if outcome.status == FAILED:
-            failures.append(outcome)
-        if as_json:
-            click.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
+    counts, failures = _report(archive.reprocess(status, workers=workers), as_json)
     archive.close()
     if not as_json:
         click.echo(f"Aktualisiert: {counts[UPDATED]}, unverändert: {counts[UNCHANGED]}, "
                    f"fehlgeschlagen: {counts[FAILED]} – in {time.monotonic() - started:.1f} s")
-        for outcome in failures:
-            click.echo(f"  FEHLER {outcome.file}: {outcome.error}")
+        _failures(failures)
     sys.exit(1 if failures else 0)
 
 

@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing import connection, get_context
-from pathlib import Path
 
 from ingest.errors import CorruptFile, IngestError, ParseMemoryError, ParseTimeout
 
@@ -147,7 +146,3 @@ def _child(conn, func: Callable, item, memory_bytes: int) -> None:
     finally:
         conn.close()
         os._exit(code)
-
-
-def file_size_ok(path: Path, limits: Limits) -> bool:
-    return path.stat().st_size <= limits.max_file_bytes

@@ -7,7 +7,6 @@ from werkzeug.datastructures import MultiDict
 from archive import BadRequest, SearchRequest
 from archive.facets import FACETS
 
-SCALARS = ("q", "date_from", "date_to", "sort", "page", "per_page")
 LABELS = {"page": "Seite (page)", "per_page": "Treffer pro Seite (per_page)"}
 
 
