@@ -13,7 +13,6 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -22,6 +21,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import LockError
 
 from archive.analysis import german_analyzer
+from archive.columns import FacetTable
 from archive.errors import IndexWriteError
 
 log = logging.getLogger(__name__)
@@ -102,16 +102,6 @@ def unpack(raw: bytes) -> tuple:
         else:
             out.append(value or None)
     return tuple(out)
-
-
-@dataclass(frozen=True)
-class FacetTable:
-    """Per-docnum facet values of one searcher, as columns (lists) by name."""
-
-    columns: dict
-
-    def __getitem__(self, name: str) -> list:
-        return self.columns[name]
 
 
 class Index:
@@ -199,8 +189,7 @@ class Index:
             rows.extend(self._segment_cache[key])
         for stale in set(self._segment_cache) - live:
             self._segment_cache.pop(stale, None)
-        columns = {name: [r[i] for r in rows] for i, name in enumerate(PACKED)}
-        return FacetTable(columns)
+        return FacetTable.from_rows(PACKED, rows, MULTI)
 
     def close(self) -> None:
         state = getattr(self._local, "state", None)

@@ -1,10 +1,18 @@
-"""Posting lists read a block at a time, memoised for the length of one search.
+"""Posting lists read a block at a time, decoded once and kept in a bounded cache.
 
 Matching (``archive.docsets``) and scoring (``archive.scoring``) read the same
 terms; a ``Postings`` object shared by both decodes each list once per request.
+Decoded lists are also kept across requests in a per-process LRU cache bounded
+by bytes (``CACHE_BYTES``): a segment never changes once written, so a list
+keyed by segment id, field and term stays valid until the segment is merged
+away, and then simply ages out. Frequent words, the costly ones, stay decoded.
+
 It reaches into Whoosh's block reader (``W3LeafMatcher``) because Whoosh's
 public matcher API steps one posting at a time in Python.
 """
+
+import threading
+from collections import OrderedDict
 
 import numpy as np
 from whoosh import query as wq
@@ -14,18 +22,76 @@ from whoosh.searching import Searcher
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
+CACHE_BYTES = 64 * 2**20  # decoded postings kept per process
+
+
+class ArrayCache:
+    """A thread-safe LRU of tuples of numpy arrays, bounded by the bytes of its arrays."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.used = 0
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key, value: tuple[np.ndarray, ...]) -> None:
+        size = _nbytes(value)
+        if size > self.limit // 4:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = value
+            self.used += size
+            while self.used > self.limit:
+                _, old = self._items.popitem(last=False)
+                self.used -= _nbytes(old)
+
+
+def _nbytes(arrays: tuple[np.ndarray, ...]) -> int:
+    return sum(a.nbytes for a in arrays)
+
+
+def segment_key(leaf: Searcher, *parts) -> tuple | None:
+    """A cache key for ``parts`` in the segment of ``leaf`` (None if the reader has no segment).
+
+    Whoosh draws segment ids from the global ``random`` (which test tools reseed), so the key also
+    names the index folder: two indexes in one process never share an entry."""
+    reader = leaf.reader()
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    if segment is None:
+        return None
+    folder = getattr(getattr(reader, "_storage", None), "folder", None)
+    return (folder or id(reader), segment.segment_id(), *parts)
+
+
+_SHARED = ArrayCache(CACHE_BYTES)
+
+
 class Postings:
-    """Per-request memo: (segment reader, field, term) -> (ids, weights) as numpy arrays."""
+    """Per-request memo over the shared cache: (segment, field, term) -> (ids, weights) as numpy arrays."""
 
     def __init__(self):
         self._memo: dict = {}
 
     def get(self, leaf: Searcher, term: wq.Term) -> tuple[np.ndarray, np.ndarray]:
-        key = (id(leaf.reader()), term.fieldname, term.text)
-        found = self._memo.get(key)
+        memo_key = (id(leaf.reader()), term.fieldname, term.text)
+        found = self._memo.get(memo_key)
         if found is None:
-            found = _read(leaf, term)
-            self._memo[key] = found
+            shared_key = segment_key(leaf, term.fieldname, term.text)
+            found = _SHARED.get(shared_key) if shared_key else None
+            if found is None:
+                found = _read(leaf, term)
+                if shared_key:
+                    _SHARED.put(shared_key, found)
+            self._memo[memo_key] = found
         return found
 
 

@@ -22,16 +22,17 @@ _LENGTHS: OrderedDict = OrderedDict()  # (segment id, field) -> field lengths of
 _LENGTH_CACHE_SIZE = 256
 
 
-def top_scores(searcher: Searcher, q: wq.Query, candidates: set[int], limit: int,
+def top_scores(searcher: Searcher, q: wq.Query, candidates: np.ndarray, limit: int,
                postings: Postings | None = None) -> list[tuple[int, float]]:
-    """The ``limit`` best ``(docnum, score)`` pairs among ``candidates``, best first."""
-    if not candidates or limit <= 0:
+    """The ``limit`` best ``(docnum, score)`` pairs among ``candidates`` (a boolean mask over docnums),
+    best first."""
+    if limit <= 0 or not candidates.any():
         return []
     pairs: list[tuple[int, float]] = []
     postings = postings or Postings()
     for leaf, offset in searcher.leaf_searchers():
         size = leaf.doc_count_all()
-        local = np.fromiter((d - offset for d in candidates if offset <= d < offset + size), dtype=np.int64)
+        local = np.flatnonzero(candidates[offset:offset + size])
         if not local.size:
             continue
         scores = _Scorer(searcher, leaf, postings).score(q)[local]

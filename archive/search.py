@@ -6,21 +6,20 @@ repeated within a facet are ORed, filters across facets ANDed, and each
 facet's counts ignore that facet's own filter (so the user can add an OR value).
 """
 
-import heapq
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import chain
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from archive import analysis
-from archive.docsets import matching_docs
+from archive.columns import FacetTable
+from archive.docsets import matching_mask
 from archive.errors import BadRequest
 from archive.facets import BY_NAME, BY_QUERY_FIELD, FACETS, Facet
-from archive.index import FacetTable
 from archive.postings import Postings
 from archive.query import And, Or, ParsedQuery, Phrase, Prefix, Word, highlight_terms, parse, to_whoosh
 from archive.query.compile import Union
@@ -30,6 +29,7 @@ from archive.snippets import make_snippet
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_WINDOW = 10_000  # deepest hit a page may reach
+DEFAULT_FACET_LIMIT, MAX_FACET_LIMIT = 100, 10_000
 SNIPPET_SOURCE_CHARS = 50_000
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -43,6 +43,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    facet_limit: int = DEFAULT_FACET_LIMIT  # values listed per facet (most frequent first)
 
     def __post_init__(self):
         if self.sort not in SORTS:
@@ -51,6 +52,8 @@ class SearchRequest:
             raise BadRequest(f"Treffer pro Seite (per_page) muss zwischen 1 und {MAX_PER_PAGE} liegen")
         if self.page < 1 or self.page * self.per_page > MAX_WINDOW:
             raise BadRequest(f"Seite (page) muss zwischen 1 und {MAX_WINDOW // self.per_page} liegen")
+        if not 1 <= self.facet_limit <= MAX_FACET_LIMIT:
+            raise BadRequest(f"Werte pro Facette (facet_limit) muss zwischen 1 und {MAX_FACET_LIMIT} liegen")
         for name in ("date_from", "date_to"):
             value = getattr(self, name)
             if value and not _DATE.match(value):
@@ -82,7 +85,8 @@ class SearchResult:
     parsed: ParsedQuery
     total: int
     hits: list
-    facets: dict  # facet name -> list[FacetCount]
+    facets: dict  # facet name -> list[FacetCount], at most ``request.facet_limit`` (plus active ones)
+    facet_values: dict = field(default_factory=dict)  # facet name -> distinct values before the limit
 
     @property
     def hints(self) -> tuple[str, ...]:
@@ -100,25 +104,28 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
     parsed = parse(request.q)
     compiled = to_whoosh(parsed.node, searcher=searcher, fields=FIELD_QUERIES)
     postings = Postings()  # each posting list decoded once per request, for matching and scoring
-    matched = matching_docs(searcher, compiled, postings)
-    allowed = _filter_sets(table, request)
+    matched = matching_mask(searcher, compiled, postings)
+    allowed = _filter_masks(table, request)
     final = _intersect(matched, allowed.values())
     ranked = bool(request.q.strip())
-    partial: dict[int, int] = {}
-    relaxed = None
-    if ranked and request.sort == "relevance" and len(final) < RELAX_BELOW:
-        relaxed = _relaxed(parsed, searcher, matched)
-        if relaxed is not None:
-            partial = relaxed[1]
-            matched = matched | set(partial)
-            partial = {d: n for d, n in partial.items() if d in _intersect(set(partial), allowed.values())}
-            if partial:
+    partial = None
+    if ranked and request.sort == "relevance" and int(final.sum()) < RELAX_BELOW:
+        partial = _relaxed(parsed, searcher, matched, postings)
+        if partial is not None:
+            matched = matched | partial.docs
+            partial = partial.within(_intersect(partial.docs, allowed.values()))
+            if partial.total:
                 parsed = ParsedQuery(parsed.node, (*parsed.hints, HINT_PARTIAL))
-    facets = {f.name: _count(table, f, _intersect(matched, _others(allowed, f.name)), request) for f in FACETS}
-    hits = _rank(searcher, table, compiled, final, request, ranked=ranked,
-                 partial=(relaxed[0], partial) if partial else None, postings=postings)
+            else:
+                partial = None
+    facets, facet_values = {}, {}
+    for facet in FACETS:
+        docs = _intersect(matched, _others(allowed, facet.name))
+        facets[facet.name], facet_values[facet.name] = _count(table, facet, docs, request)
+    hits = _rank(searcher, table, compiled, final, request, ranked=ranked, partial=partial, postings=postings)
     hits = _with_snippets(hits, parsed, searcher, texts)
-    return SearchResult(request, parsed, len(final) + len(partial), hits, facets)
+    total = int(final.sum()) + (partial.total if partial else 0)
+    return SearchResult(request, parsed, total, hits, facets, facet_values)
 
 
 # -- partial matches -------------------------------------------------------
@@ -127,16 +134,32 @@ RELAX_BELOW = 10  # fewer full matches than this: also list documents matching m
 HINT_PARTIAL = "Wenige Treffer mit allen Wörtern – danach folgen Dokumente, die nicht alle Wörter enthalten"
 
 
+@dataclass(frozen=True)
+class Partial:
+    """Documents that match some but not all words: the OR of the words (for scoring), and per docnum
+    how many words it matched (0 outside ``docs``)."""
+
+    query: wq.Query
+    docs: np.ndarray  # mask
+    words: np.ndarray  # words matched per docnum
+
+    @property
+    def total(self) -> int:
+        return int(self.docs.sum())
+
+    def within(self, mask: np.ndarray) -> "Partial":
+        return Partial(self.query, self.docs & mask, self.words)
+
+
 def _needed(words: int) -> int:
     """Words a partial match must contain: all but one (at least one), three quarters of long queries."""
     return max(1, words - 1) if words <= 4 else -(-3 * words // 4)
 
 
-def _relaxed(parsed: ParsedQuery, searcher: Searcher, matched: set[int]):
-    """For an implicit AND of at least two free-text words or phrases: the OR of those words (for
-    scoring) and ``{docnum: words matched}`` of the documents that miss some but not too many.
-    Explicit operators keep their meaning: field filters and negations still apply, and ORed
-    alternatives count as one word. None if the query is not of that shape."""
+def _relaxed(parsed: ParsedQuery, searcher: Searcher, matched: np.ndarray, postings: Postings) -> Partial | None:
+    """For an implicit AND of at least two free-text words or phrases: the documents that miss some
+    but not too many of them. Explicit operators keep their meaning: field filters and negations
+    still apply, and ORed alternatives count as one word. None if the query is not of that shape."""
     node = parsed.node
     if not isinstance(node, And):
         return None
@@ -146,108 +169,100 @@ def _relaxed(parsed: ParsedQuery, searcher: Searcher, matched: set[int]):
     compiled = [q for q in compiled if q is not wq.NullQuery]
     if len(compiled) < 2:
         return None
-    need = _needed(len(compiled))
-    counts: Counter = Counter()
+    words = np.zeros(matched.size, dtype=np.int16)
     for query in compiled:
-        counts.update(matching_docs(searcher, query))
-    candidates = {d for d, n in counts.items() if n >= need and d not in matched}
-    if candidates and required:
+        words += matching_mask(searcher, query, postings)
+    candidates = (words >= _needed(len(compiled))) & ~matched
+    if candidates.any() and required:
         keep = to_whoosh(And(tuple(required)) if len(required) > 1 else required[0], searcher=searcher,
                          fields=FIELD_QUERIES)
-        candidates &= matching_docs(searcher, keep)
-    return Union(compiled), {d: counts[d] for d in candidates}
+        candidates &= matching_mask(searcher, keep, postings)
+    return Partial(Union(compiled), candidates, words)
 
 
 # -- filters and facets --------------------------------------------------
 
 
-def _filter_sets(table: FacetTable, request: SearchRequest) -> dict[str, set[int]]:
-    """One docnum set per active filter (facet filters and the date range)."""
-    sets: dict[str, set[int]] = {}
+def _filter_masks(table: FacetTable, request: SearchRequest) -> dict[str, np.ndarray]:
+    """One docnum mask per active filter (facet filters and the date range)."""
+    masks: dict[str, np.ndarray] = {}
     for name, values in request.filters.items():
         if values:
-            sets[name] = _docs_with(table, BY_NAME[name], values)
+            facet = BY_NAME[name]
+            wanted = set(chain.from_iterable(facet.resolver(v) for v in values))
+            masks[name] = table[name].having(wanted, table.size)
     if request.date_from or request.date_to:
         low = int((request.date_from or "0000-00-00").replace("-", ""))
         high = int((request.date_to or "9999-12-31").replace("-", ""))
-        sets["date"] = {d for d, v in enumerate(table["date"]) if v and low <= v <= high}
-    return sets
+        dates = table.dates
+        masks["date"] = (dates > 0) & (dates >= low) & (dates <= high)
+    return masks
 
 
-def _docs_with(table: FacetTable, facet: Facet, values: Iterable[str]) -> set[int]:
-    wanted = set(chain.from_iterable(facet.resolver(v) for v in values))
-    column = table[facet.name]
-    if facet.multi:
-        return {d for d, vs in enumerate(column) if not wanted.isdisjoint(vs)}
-    return {d for d, v in enumerate(column) if v in wanted}
-
-
-def _others(allowed: dict[str, set[int]], name: str) -> list[set[int]]:
+def _others(allowed: dict[str, np.ndarray], name: str) -> list[np.ndarray]:
     return [docs for key, docs in allowed.items() if key != name]
 
 
-def _intersect(base: set[int], others: Iterable[set[int]]) -> set[int]:
+def _intersect(base: np.ndarray, others: Iterable[np.ndarray]) -> np.ndarray:
     result = base
-    for docs in sorted(others, key=len):
+    for docs in others:
         result = result & docs
     return result
 
 
-def _count(table: FacetTable, facet: Facet, docs: set[int], request: SearchRequest) -> list[FacetCount]:
+def _count(table: FacetTable, facet: Facet, docs: np.ndarray, request: SearchRequest) -> tuple[list, int]:
+    """The facet's values among ``docs``: the first ``request.facet_limit`` in the facet's order plus
+    every active value (count 0 if none), labelled; and how many values have a count."""
     column = table[facet.name]
-    values = map(column.__getitem__, docs)
-    counts = Counter(chain.from_iterable(values)) if facet.multi else Counter(values)
-    counts.pop(None, None)
+    counts = column.counts(docs)
+    ordered = column.ordered(counts, by_value_desc=facet.order == "value_desc")
     active = set(chain.from_iterable(facet.resolver(v) for v in request.filters.get(facet.name, ())))
-    for value in active:
-        counts.setdefault(value, 0)
-    if facet.order == "value_desc":
-        ordered = sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
-    else:
-        ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [FacetCount(v, facet.labeler(v), n, v in active) for v, n in ordered]
+    kept = [(column.values[c], int(counts[c])) for c in ordered[:request.facet_limit]]
+    missing = active - {v for v, _ in kept}
+    if missing:
+        found = {column.values[c]: int(counts[c]) for c in ordered[request.facet_limit:]}
+        kept += [(v, found.get(v, 0)) for v in sorted(missing)]
+    return [FacetCount(v, facet.labeler(v), n, v in active) for v, n in kept], int(ordered.size)
 
 
 # -- ranking -------------------------------------------------------------
 
 
-def _rank(searcher: Searcher, table: FacetTable, compiled, final: set[int], request: SearchRequest,
-          ranked: bool, partial=None, postings: Postings | None = None) -> list[Hit]:
-    """``partial``: (scoring query, {docnum: words matched}) of partial matches, listed after ``final``
-    by words matched, then score."""
+def _rank(searcher: Searcher, table: FacetTable, compiled, final: np.ndarray, request: SearchRequest,
+          ranked: bool, partial: Partial | None = None, postings: Postings | None = None) -> list[Hit]:
+    """Partial matches are listed after ``final``, by words matched, then score."""
     window = request.page * request.per_page
     start = window - request.per_page
-    if not final and not partial:
-        return []
     if request.sort == "relevance" and ranked:
-        scored = _by_score(searcher, table, compiled, final, window, postings) if final else []
+        scored = _by_score(searcher, table, compiled, final, window, postings)
         if partial and len(scored) < window:
-            query, counts = partial
-            more = _by_score(searcher, table, query, set(counts), window - len(scored), postings)
-            more.sort(key=lambda p: -counts[p[0]])  # stable: score order within equal counts
+            more = _by_score(searcher, table, partial.query, partial.docs, window - len(scored), postings)
+            more.sort(key=lambda p: -partial.words[p[0]])  # stable: score order within equal counts
             scored += more
     else:
         scored = _by_date(table, final, window, newest=request.sort != "oldest")
-    ids = table["id"]
-    return [Hit(docnum, ids[docnum], score) for docnum, score in scored[start:window]]
+    ids = table.ids
+    return [Hit(docnum, int(ids[docnum]), score) for docnum, score in scored[start:window]]
 
 
-def _by_score(searcher: Searcher, table: FacetTable, compiled, final: set[int], window: int,
+def _by_score(searcher: Searcher, table: FacetTable, compiled, final: np.ndarray, window: int,
               postings: Postings | None = None):
-    dates = table["date"]
+    dates = table.dates
     pairs = top_scores(searcher, compiled, final, window, postings)
     # Equal scores: the more recent document first.
     pairs.sort(key=lambda p: (-round(p[1], 6), -dates[p[0]]))
     return pairs
 
 
-def _by_date(table: FacetTable, final: set[int], window: int, newest: bool):
-    dates = table["date"]
+def _by_date(table: FacetTable, final: np.ndarray, window: int, newest: bool):
+    docs = np.flatnonzero(final)
+    dates = table.dates[docs]
     if newest:
-        chosen = heapq.nlargest(window, final, key=lambda d: (dates[d], d))
+        order = np.lexsort((-docs, -dates))  # newest first, then the later docnum
     else:
-        chosen = heapq.nsmallest(window, final, key=lambda d: (dates[d] or 99999999, d))
-    return [(d, None) for d in chosen]
+        undated = np.where(dates > 0, dates, 99_999_999)
+        order = np.lexsort((docs, undated))
+    return [(int(d), None) for d in docs[order[:window]]]
 
 
 def _with_snippets(hits: list[Hit], parsed: ParsedQuery, searcher: Searcher,

@@ -31,7 +31,7 @@ def main() -> None:
     store = out / f"store-{args.docs}"
     report["build"] = build_store(store, words, args.docs, args.reuse)
     report["search"] = searches.measure(store, args.repeat)
-    report["http"] = load.measure(store, args.seconds, args.concurrency)
+    report["http"] = load.measure(store, words, args.seconds, args.concurrency)
     print_report(report)
     path = out / f"results-{args.docs}.json"
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
@@ -104,11 +104,14 @@ def print_report(report: dict) -> None:
     print("search   (facets + top-10 snippets included)")
     for kind, row in report["search"]["by_kind"].items():
         print(f"  {kind:10} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  max {row['max_ms']:7.1f} ms")
-    overall = report["search"]["overall"]
-    print(f"  {'overall':10} p50 {overall['p50_ms']:7.1f} ms  p95 {overall['p95_ms']:7.1f} ms")
+    for part in ("overall", "cold", "warm"):
+        row = report["search"][part]
+        if row:
+            print(f"  {part:10} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  max {row['max_ms']:7.1f} ms")
     http = report["http"]
     print(f"http     {http['requests_per_s']} req/s on /api/search ({http['workers']} gunicorn workers, "
-          f"{http['concurrency']} clients, {http['requests']} requests, {http['errors']} errors, "
+          f"{http['concurrency']} clients, {http['distinct_queries']} distinct queries, {http['requests']} requests, "
+          f"{http['errors']} errors, "
           f"p50 {http['p50_ms']} ms, p95 {http['p95_ms']} ms)")
 
 

@@ -2,6 +2,7 @@
 
 import http.client
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -11,7 +12,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from bench.searches import QUERIES, _stats
+from bench.searches import QUERIES, _stats, varied_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,13 +23,18 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _paths() -> list[str]:
+VARIED = 300  # queries drawn from the vocabulary, besides the fixed set
+
+
+def _paths(words: list[str]) -> list[str]:
+    """The fixed benchmark queries and ``VARIED`` vocabulary queries, shuffled together."""
+    items = [item for items in QUERIES.values() for item in items] + varied_queries(words, VARIED)
     paths = []
-    for items in QUERIES.values():
-        for item in items:
-            q, filters = item if isinstance(item, tuple) else (item, {})
-            pairs = [("q", q)] + [(k, v) for k, vs in filters.items() for v in vs]
-            paths.append("/api/search?" + urlencode(pairs))
+    for item in items:
+        q, filters = item if isinstance(item, tuple) else (item, {})
+        pairs = [("q", q)] + [(k, v) for k, vs in filters.items() for v in vs]
+        paths.append("/api/search?" + urlencode(pairs))
+    random.Random(5).shuffle(paths)
     return paths
 
 
@@ -69,21 +75,23 @@ def _client(port: int, paths: list[str], stop: float, offset: int, times: list, 
     conn.close()
 
 
-def measure(store: Path, seconds: float, concurrency: int, workers: int = 2) -> dict:
+def measure(store: Path, words: list[str], seconds: float, concurrency: int, workers: int = 2) -> dict:
+    """Clients cycle through the query mix from different offsets; nothing is warmed beforehand
+    except each worker's searcher (one request per worker)."""
     port = _free_port()
     server = _serve(store, port, workers)
     try:
         _wait_ready(port, time.monotonic() + 300)
-        paths = _paths()
-        for path in paths:  # warm every worker's searcher once
-            for _ in range(workers):
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                conn.request("GET", path)
-                conn.getresponse().read()
-                conn.close()
+        paths = _paths(words)
+        for _ in range(workers):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", "/api/search?q=")
+            conn.getresponse().read()
+            conn.close()
         times, errors = [], []
         stop = time.monotonic() + seconds
-        threads = [threading.Thread(target=_client, args=(port, paths, stop, n * 3, times, errors))
+        offsets = [n * len(paths) // concurrency for n in range(concurrency)]
+        threads = [threading.Thread(target=_client, args=(port, paths, stop, offsets[n], times, errors))
                    for n in range(concurrency)]
         started = time.monotonic()
         for thread in threads:
@@ -96,4 +104,5 @@ def measure(store: Path, seconds: float, concurrency: int, workers: int = 2) -> 
         server.wait(timeout=30)
     stats = _stats(times) if times else {"p50_ms": None, "p95_ms": None}
     return {"requests": len(times), "errors": len(errors), "requests_per_s": round(len(times) / elapsed, 1),
-            "p50_ms": stats["p50_ms"], "p95_ms": stats["p95_ms"], "workers": workers, "concurrency": concurrency}
+            "p50_ms": stats["p50_ms"], "p95_ms": stats["p95_ms"], "workers": workers, "concurrency": concurrency,
+            "distinct_queries": len(paths)}

@@ -27,7 +27,8 @@ def result_json(result: SearchResult) -> dict:
         for facet in FACETS
     }
     return {"total": result.total, "page": result.request.page, "per_page": result.request.per_page,
-            "hits": hits, "facets": facets, "hints": list(result.hints)}
+            "hits": hits, "facets": facets, "hints": list(result.hints),
+            "facet_limit": result.request.facet_limit, "facet_values": dict(result.facet_values)}
 
 
 def hit_json(row: dict, snippet: str) -> dict:

@@ -20,7 +20,6 @@ MIMETYPES = {"pdf": "application/pdf",
              "txt": "text/plain; charset=utf-8"}
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "txt": "Text"}
 SORT_LABELS = {"relevance": "Relevanz", "newest": "Neueste zuerst", "oldest": "Älteste zuerst"}
-MORE_LIMIT = 200  # values listed under "mehr" per facet
 SIMILAR = 5
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -91,7 +90,7 @@ def facet_views(req: SearchRequest, result) -> list[FacetView]:
         head = counts[: facet.show]
         tail = counts[facet.show:]
         shown = head + [c for c in tail if c.active]
-        more = [c for c in tail if not c.active][:MORE_LIMIT]
+        more = [c for c in tail if not c.active]
         links = {c.value: toggle_url(req, facet, c.value, c.active) for c in (*shown, *more)}
         views.append(FacetView(facet, shown, more, links))
     return views

@@ -6,8 +6,10 @@ from werkzeug.datastructures import MultiDict
 
 from archive import BadRequest, SearchRequest
 from archive.facets import FACETS
+from archive.search import DEFAULT_FACET_LIMIT
 
-LABELS = {"page": "Seite (page)", "per_page": "Treffer pro Seite (per_page)"}
+LABELS = {"page": "Seite (page)", "per_page": "Treffer pro Seite (per_page)",
+          "facet_limit": "Werte pro Facette (facet_limit)"}
 
 
 def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest:
@@ -25,6 +27,7 @@ def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest
         sort=args.get("sort") or "relevance",
         page=_int(args, "page", 1),
         per_page=_int(args, "per_page", default_per_page),
+        facet_limit=_int(args, "facet_limit", DEFAULT_FACET_LIMIT),
     )
 
 
@@ -50,6 +53,8 @@ def to_pairs(request: SearchRequest) -> list[tuple[str, str]]:
         pairs.append(("sort", request.sort))
     if request.per_page != 20:
         pairs.append(("per_page", str(request.per_page)))
+    if request.facet_limit != DEFAULT_FACET_LIMIT:
+        pairs.append(("facet_limit", str(request.facet_limit)))
     if request.page != 1:
         pairs.append(("page", str(request.page)))
     return pairs
