@@ -21,7 +21,9 @@ from archive.postings import ArrayCache, segment_key
 
 _INT_SIZE = 4  # whoosh.formats.Positions: a packed count precedes the pickled deltas
 _SHIFT = 32
-_POSITIONS = ArrayCache(64 * 2**20)
+_POSITIONS = ArrayCache(64 * 2**20)  # decoded keys of words with many candidates
+_ENCODED = ArrayCache(32 * 2**20)  # encoded positions, decoded per candidate when candidates are few
+FEW_CANDIDATES = 4  # candidates fewer than a quarter of a word's documents: decode theirs only
 
 
 def phrase_docs(leaf: Searcher, phrase: wq.Phrase, candidates: np.ndarray) -> np.ndarray | None:
@@ -31,7 +33,7 @@ def phrase_docs(leaf: Searcher, phrase: wq.Phrase, candidates: np.ndarray) -> np
         return None
     keys = []
     for word in phrase.words:
-        found = _positions(leaf, phrase.fieldname, word)
+        found = _positions(leaf, phrase.fieldname, word, candidates)
         if found is None:
             return None
         keys.append(found)
@@ -47,35 +49,63 @@ def phrase_docs(leaf: Searcher, phrase: wq.Phrase, candidates: np.ndarray) -> np
     return np.unique(starts >> _SHIFT)
 
 
-def _positions(leaf: Searcher, fieldname: str, word: str) -> np.ndarray | None:
+def _positions(leaf: Searcher, fieldname: str, word: str, candidates: np.ndarray) -> np.ndarray | None:
+    """The word's position keys: every document's (cached) when the candidates are many, else only
+    the candidates' (decoded from the cached encoded positions: per-document decoding is the cost)."""
     key = segment_key(leaf, "positions", fieldname, word)
     found = _POSITIONS.get(key) if key else None
+    if found is not None:
+        return found[0]
+    encoded = _encoded(leaf, fieldname, word)
+    if encoded is None:
+        return None
+    ids = encoded[0]
+    few = int(candidates.sum()) * FEW_CANDIDATES < ids.size
+    keys = _keys(encoded, candidates[ids] if few else None)
+    if key and not few:
+        _POSITIONS.put(key, (keys,))
+    return keys
+
+
+def _keys(encoded: tuple[np.ndarray, np.ndarray, np.ndarray], take: np.ndarray | None) -> np.ndarray:
+    """Sorted keys ``docnum << 32 | position`` from encoded positions (of the rows in ``take`` only)."""
+    ids, offsets, data = encoded
+    rows = np.flatnonzero(take) if take is not None else range(ids.size)
+    parts = [np.fromiter(_decode(data[offsets[r]:offsets[r + 1]].tobytes()), dtype=np.int64) + (int(ids[r]) << _SHIFT)
+             for r in rows]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _encoded(leaf: Searcher, fieldname: str, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    key = segment_key(leaf, "encoded", fieldname, word)
+    found = _ENCODED.get(key) if key else None
     if found is None:
-        found = _read_positions(leaf, fieldname, word)
-        if found is None:
-            return None
-        if key:
-            _POSITIONS.put(key, (found,))
-        return found
-    return found[0]
+        found = _read_encoded(leaf, fieldname, word)
+        if found is not None and key:
+            _ENCODED.put(key, found)
+    return found
 
 
-def _read_positions(leaf: Searcher, fieldname: str, word: str) -> np.ndarray | None:
-    """Sorted keys ``docnum << 32 | position`` of one word; None if its postings are not block-readable."""
+def _read_encoded(leaf: Searcher, fieldname: str, word: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """A word's docnums, and its encoded positions per document as one buffer with offsets; None if
+    its postings are not block-readable."""
     matcher = wq.Term(fieldname, word).matcher(leaf)
     if not matcher.is_active():
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
     if not isinstance(matcher, W3LeafMatcher) or not matcher.supports("positions"):
         return None
-    parts: list[np.ndarray] = []
+    ids: list[int] = []
+    values: list[bytes] = []
     while matcher.is_active():
         matcher._read_ids()  # block-level access to the postings, as in archive.postings
         matcher._read_values()
-        for i in range(matcher._i, len(matcher._ids)):
-            positions = np.fromiter(_decode(matcher._values[i]), dtype=np.int64)
-            parts.append(positions + (matcher._ids[i] << _SHIFT))
+        ids.extend(matcher._ids[matcher._i:])
+        values.extend(matcher._values[matcher._i:])
         matcher._next_block()
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum([len(v) for v in values], out=offsets[1:])
+    data = np.frombuffer(b"".join(values), dtype=np.uint8)
+    return np.asarray(ids, dtype=np.int64), offsets, data
 
 
 def _decode(raw: bytes):

@@ -99,18 +99,35 @@ def _read(leaf: Searcher, term: wq.Term) -> tuple[np.ndarray, np.ndarray]:
     if term.fieldname not in leaf.schema:
         return _EMPTY
     matcher = term.matcher(leaf)
+    if isinstance(matcher, W3LeafMatcher):
+        return _read_blocks(matcher)
     ids: list[int] = []
     weights: list[float] = []
-    if isinstance(matcher, W3LeafMatcher):
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids[matcher._i:])
-            weights.extend(matcher._weights[matcher._i:])
-            matcher._next_block()
-    else:  # short lists inlined in the term info, or no postings at all
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
+    while matcher.is_active():  # short lists inlined in the term info, or no postings at all
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
     return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+
+
+def _read_blocks(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """Every block's ids and weights, decoded with numpy (Whoosh's own decoding is a Python generator
+    per posting). A block holds (ids as deltas unless stored as bytes, weights or one weight or None)."""
+    ids, weights = [], []
+    while matcher.is_active():
+        matcher._read_data()
+        raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+        block = np.asarray(raw_ids, dtype=np.int64)
+        if not matcher._byteids:
+            block = np.cumsum(block)
+        count = block.size
+        if raw_weights is None or isinstance(raw_weights, float):
+            block_weights = np.full(count, 1.0 if raw_weights is None else raw_weights)
+        else:
+            block_weights = np.asarray(raw_weights, dtype=np.float64)
+        ids.append(block[matcher._i:])
+        weights.append(block_weights[matcher._i:])
+        matcher._next_block()
+    if not ids:
+        return _EMPTY
+    return np.concatenate(ids), np.concatenate(weights)

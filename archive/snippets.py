@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from archive.analysis import TOKEN_RE, token_terms
+from archive.analysis import MAX_TOKEN_CHARS, TOKEN_RE, token_terms
 
 __all__ = ["SCAN_CHARS", "make_snippet"]
 
@@ -34,18 +34,98 @@ def _terms_of(raw: str) -> frozenset[str]:
     return token_terms(raw).all_terms
 
 
+# Lowercase text as Latin-1 bytes (other characters become "?"), folded one byte for one, so that
+# offsets in the folded bytes are offsets in the text; bytes.translate and bytes.find run in C.
+_FOLD_1TO1 = bytes.maketrans("äöüßàáâãåèéêëìíîïòóôõùúûñç".encode("latin-1"), b"aousaaaaaeeeeiiiioooouuunc")
+_TOKEN_INNER = "-\u2010\u2011*:_/\u00b7"
+_CHUNK = LOOKAHEAD + 500
+_MANY_PROBES = 12
+_PROBE_CHARS = 4  # short enough for joined compounds: "kitagebuhr" is found in "kita-gebühren"
+_VOWEL_SPELLINGS = {"a": ("a", "ae"), "o": ("o", "oe"), "u": ("u", "ue")}
+
+
+@lru_cache(maxsize=4096)
+def _probes(term: str) -> tuple[bytes, ...]:
+    """Strings that occur in the 1:1-folded text wherever ``term`` (an index term: a stem, which starts
+    the folded word) occurs: its first characters, "ss" written "s" (for "ß"), and each a/o/u also
+    as ae/oe/ue (for "Muenster")."""
+    head = term.replace("ss", "s")[:_PROBE_CHARS]
+    variants = [""]
+    for char in head:
+        variants = [v + spelled for v in variants for spelled in _VOWEL_SPELLINGS.get(char, (char,))]
+    return tuple(v.encode("latin-1", "replace") for v in variants)
+
+
+def _folded(text: str) -> bytes | None:
+    """The scanned part of ``text``, lowercased and folded one byte per character; None when
+    lowercasing changes its length (offsets would not match)."""
+    head = text[:SCAN_CHARS]
+    lowered = head.lower()
+    if len(lowered) != len(head):
+        return None
+    return lowered.encode("latin-1", "replace").translate(_FOLD_1TO1)
+
+
+def _token_start(text: str, at: int) -> int:
+    """The start of the token around offset ``at`` (letters, digits, hyphens and gender marks)."""
+    low = max(at - MAX_TOKEN_CHARS, 0)
+    while at > low and (text[at - 1].isalnum() or text[at - 1] in _TOKEN_INNER):
+        at -= 1
+    return at
+
+
+def _minimal(probes: set[bytes]) -> set[bytes]:
+    """Fewer probes, same tokens found: many probes (a prefix query's expansions) are cut to three
+    characters; a probe that starts with another probe is dropped."""
+    if len(probes) > _MANY_PROBES:
+        probes = {p[:3] for p in probes}
+    ordered = sorted(probes)
+    return {p for i, p in enumerate(ordered) if not any(p.startswith(q) for q in ordered[:i] if len(q) < len(p))}
+
+
+def _tokens(text: str, terms: Iterable[str]) -> Iterator[re.Match]:
+    """The tokens of the scanned part that could hold a term (a probe occurs in them), in text order.
+
+    The text is searched a chunk at a time from the next probe occurrence on, so a consumer that
+    stops early never pays for the rest of a long document."""
+    folded = _folded(text)
+    if folded is None:
+        yield from TOKEN_RE.finditer(text, 0, SCAN_CHARS)
+        return
+    probes = _minimal({probe for term in terms for probe in _probes(term)})
+    covered = pos = 0
+    while pos < len(folded):
+        firsts = [at for probe in probes if (at := folded.find(probe, pos)) >= 0]
+        if not firsts:
+            return
+        begin = min(firsts)
+        pos = begin + _CHUNK
+        starts = set()
+        for probe in probes:
+            at = folded.find(probe, begin, pos)
+            while at >= 0:
+                starts.add(_token_start(text, at))
+                at = folded.find(probe, at + len(probe), pos)
+        for start in sorted(starts):
+            match = TOKEN_RE.match(text, start, SCAN_CHARS) if start >= covered else None
+            if match:
+                covered = match.end()
+                yield match
+
+
 def _find_matches(text: str, terms: set[str] | frozenset[str]) -> list[_Match]:
     """Matches in reading order; stops early once every term was seen or a good window is certain.
 
-    Scanning stops at ``SCAN_CHARS``, when all terms have been found, or ``LOOKAHEAD`` chars after
-    the first match: the best window is then almost always already among the matches.
+    Only tokens where a term's probe occurs are analysed (see ``_probes``). Scanning stops at
+    ``SCAN_CHARS``, when all terms have been found, or ``LOOKAHEAD`` chars after the first match:
+    the best window is then almost always already among the matches.
     """
     disjoint = terms.isdisjoint
     terms_of = _terms_of
     found: list[_Match] = []
     seen: set[str] = set()
     stop_at = SCAN_CHARS
-    for match in TOKEN_RE.finditer(text, 0, SCAN_CHARS):
+    for match in _tokens(text, terms):
         if match.start() > stop_at:
             break
         matched = terms_of(match.group())
