@@ -65,6 +65,7 @@ class _Index:
     adjective: dict[str, str]  # "Bochumer" -> "Bochum"
     district_by_name: dict[str, tuple[reference.District, ...]]
     max_words: int
+    multi_first: frozenset[str]  # first words of the names with several words ("Frankfurt", "Bad")
 
 
 _index: _Index | None = None
@@ -112,7 +113,13 @@ def prepare() -> None:
         adjective={k: v for k, v in adjective.items() if k not in ranked},
         district_by_name={k: tuple(v) for k, v in district_by_name.items()},
         max_words=max(k.count(" ") + 1 for k in ranked),
+        multi_first=_first_words([*ranked, *adjective, *district_by_name]),
     )
+
+
+def _first_words(names: list[str]) -> frozenset[str]:
+    firsts = {name.split(" ", 1)[0] for name in names if " " in name}
+    return frozenset(firsts | {f.upper() for f in firsts})
 
 
 @dataclass
@@ -128,7 +135,8 @@ def _phrases(line: str):
     for i, w in enumerate(words):
         if not w.group()[0].isupper():
             continue
-        for n in range(min(_index.max_words, len(words) - i), 0, -1):
+        longest = _index.max_words if w.group() in _index.multi_first else 1  # only these start longer names
+        for n in range(min(longest, len(words) - i), 0, -1):
             phrase = line[w.start():words[i + n - 1].end()].rstrip(".,")
             if "(" not in phrase:
                 phrase = phrase.rstrip(")")
