@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from search_app import SETTINGS, create_app
+from web.params import PARAMETERS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 OWN_COMMANDS = {"ingest", "inspect", "reindex", "reprocess"}
@@ -34,3 +35,9 @@ def test_every_command_option_is_in_the_readme(tmp_path: Path):
 def test_every_setting_is_in_the_readme():
     for key in SETTINGS:
         assert f"`{key}`" in README, f"README lacks the setting {key}"
+
+
+def test_every_search_parameter_is_in_the_readme():
+    api = README[README.index("### API"):]
+    for name in PARAMETERS:
+        assert f"`{name}`" in api, f"README's API section lacks the parameter {name}"

@@ -12,6 +12,11 @@ LABELS = {"page": "Seite (page)", "per_page": "Treffer pro Seite (per_page)",
           "facet_limit": "Werte pro Facette (facet_limit)"}
 
 
+# Every URL parameter of the search page and /api/search (the README documents each).
+PARAMETERS = ("q", *(facet.name for facet in FACETS), "date_from", "date_to", "sort", "page", "per_page",
+              "facet_limit")
+
+
 def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest:
     """Build a SearchRequest; raise BadRequest (German message) on invalid values."""
     filters = {}
