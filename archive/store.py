@@ -54,6 +54,9 @@ EXTENSIONS = {"pdf": "pdf", "docx": "docx", "txt": "txt", "odt": "odt", "doc": "
               "eml": "eml", "msg": "msg"}
 
 
+_PREPARED: set[tuple[Path, int]] = set()  # databases whose schema this process has checked
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -67,9 +70,12 @@ class Store:
         self.originals = self.root / "originals"
         conn = sqlite3.connect(self.root / "archive.db", timeout=30, check_same_thread=False)
         self.db = sqlite_utils.Database(conn)
-        self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self._create_tables()
+        key = (self.root.resolve(), (self.root / "archive.db").stat().st_ino)
+        if key not in _PREPARED:  # tables, indexes and WAL mode once per database and process
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self._create_tables()
+            _PREPARED.add(key)
 
     def close(self) -> None:
         self.db.conn.close()
