@@ -87,6 +87,7 @@ class SearchResult:
     hits: list
     facets: dict  # facet name -> list[FacetCount], at most ``request.facet_limit`` (plus active ones)
     facet_values: dict = field(default_factory=dict)  # facet name -> distinct values before the limit
+    partial: int = 0  # documents in ``total`` that match most but not all words (listed after the rest)
 
     @property
     def hints(self) -> tuple[str, ...]:
@@ -124,8 +125,8 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
         facets[facet.name], facet_values[facet.name] = _count(table, facet, docs, request)
     hits = _rank(searcher, table, compiled, final, request, ranked=ranked, partial=partial, postings=postings)
     hits = _with_snippets(hits, parsed, searcher, texts)
-    total = int(final.sum()) + (partial.total if partial else 0)
-    return SearchResult(request, parsed, total, hits, facets, facet_values)
+    partial_total = partial.total if partial else 0
+    return SearchResult(request, parsed, int(final.sum()) + partial_total, hits, facets, facet_values, partial_total)
 
 
 # -- partial matches -------------------------------------------------------

@@ -22,7 +22,7 @@ def counts(result: dict, facet: str) -> dict[str, int]:
 def test_search_returns_the_contract(client):
     result = get(client, q="Sozialticket")
     assert {"total", "page", "per_page", "hits", "facets"} <= set(result)
-    assert result["total"] == 2 and result["page"] == 1 and result["per_page"] == 20
+    assert result["total"] == 2 and result["page"] == 1 and result["per_page"] == 20 and result["partial"] == 0
     assert CONTRACT_FACETS <= set(result["facets"])
     for hit in result["hits"]:
         assert set(hit) == HIT_KEYS

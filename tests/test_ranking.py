@@ -144,7 +144,7 @@ def test_partial_matches_follow_full_matches(index):
     found = [hit.id for hit in result.hits]
     assert found[0] == 8  # all three words
     assert set(found[1:]) == {7}  # two of three; 9 has only one word
-    assert result.total == len(found)
+    assert result.total == len(found) and result.partial == 1
     assert HINT_PARTIAL in result.hints
 
 
@@ -167,7 +167,7 @@ def test_no_partial_matches_with_enough_full_matches(tmp_path):
            + [_row(99, "Kita", "Kita", "2020-01-01")])
     result = run(ix, "Kita Gebühren")
     assert 99 not in [hit.id for hit in result.hits]
-    assert result.total == RELAX_BELOW
+    assert result.total == RELAX_BELOW and result.partial == 0
     assert HINT_PARTIAL not in result.hints
 
 

@@ -28,7 +28,8 @@ def result_json(result: SearchResult) -> dict:
     }
     return {"total": result.total, "page": result.request.page, "per_page": result.request.per_page,
             "hits": hits, "facets": facets, "hints": list(result.hints),
-            "facet_limit": result.request.facet_limit, "facet_values": dict(result.facet_values)}
+            "facet_limit": result.request.facet_limit, "facet_values": dict(result.facet_values),
+            "partial": result.partial}
 
 
 def hit_json(row: dict, snippet: str) -> dict:
