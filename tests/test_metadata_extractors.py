@@ -149,6 +149,22 @@ def test_topics_precise():
     assert extract_topics("Sehr geehrte Damen und Herren, vielen Dank.", "Einladung") == ()
 
 
+def test_topics_ignore_words_in_passing():
+    text = (
+        "Die sozialdemokratische Fraktion beantragt: Die Verwaltung wird beauftragt, an der Kreuzung Hauptstraße "
+        "eine Ampel zu bauen, damit Kinder sicher über die Straße kommen. Der Verkehr ist dort gefährlich.\n"
+        "Gedruckt auf 100 % Recyclingpapier."
+    )
+    assert extract_topics(text, "Ampel an der Kreuzung Hauptstraße") == ("verkehr",)
+
+
+def test_topics_sharp_s_and_longest_stem():
+    text = "Fussgänger und Fußgängerinnen brauchen breite Gehwege. Das Sozialticket gilt auch im Bus."
+    assert "verkehr" in extract_topics(text, "Mehr Platz für Fußgänger")
+    text = "Das Sozialticket kostet 19 Euro. Berechtigt sind alle, die Bürgergeld oder Grundsicherung beziehen."
+    assert set(extract_topics(text, "Sozialticket für alle")) == {"soziales", "verkehr"}
+
+
 def test_extract_metadata_full():
     text = (
         "SPD-Fraktion im Gemeinderat Kämpfelbach\nKämpfelbach, den 12. März 2023\n\n"
