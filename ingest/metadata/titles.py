@@ -145,6 +145,9 @@ def _skip(line: str, is_place) -> bool:
     )
 
 
+LABEL_LINES = 40
+
+
 def _head(raw: list[str], count: int = 16) -> list[tuple[int, str]]:
     return [(i, line) for i, line in enumerate(raw) if line][:count]
 
@@ -167,7 +170,7 @@ def extract_title(text: str, is_place=lambda line: False) -> str | None:
     raw = _raw_head(text)
     head = _head(raw)
     width = wrap_width(text)
-    for i, line in head:
+    for i, line in _head(raw, LABEL_LINES):  # "Betreff: ..." and "Antrag: ..." may follow a long letterhead
         m = LABELLED.match(line) or TYPED.match(line)
         if m and TYPED.match(line) and not LABELLED.match(line):
             before_colon = line[: m.start("title")]
