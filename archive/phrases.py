@@ -21,7 +21,7 @@ from archive.postings import ArrayCache, segment_key
 
 _INT_SIZE = 4  # whoosh.formats.Positions: a packed count precedes the pickled deltas
 _SHIFT = 32
-_POSITIONS = ArrayCache(64 * 2**20)  # decoded keys of words with many candidates
+_POSITIONS = ArrayCache(128 * 2**20)  # decoded keys of words with many candidates
 _ENCODED = ArrayCache(32 * 2**20)  # encoded positions, decoded per candidate when candidates are few
 FEW_CANDIDATES = 4  # candidates fewer than a quarter of a word's documents: decode theirs only
 

@@ -71,13 +71,15 @@ def test_title(text, expected):
 
 
 def test_title_after_a_long_letterhead():
-    letterhead = ["UBL-Fraktion im Rat der Stadt Herzogenrath", "Rathausplatz 1, 52134 Herzogenrath", "UBL Rathaus R105",
-                  "Tel. 02406 - 83 125", "Herzogenrath, 13.01.2025", "UBL - 510/2025", "Stadt Herzogenrath",
+    letterhead = ["UBL-Fraktion im Rat der Stadt Herzogenrath", "Rathausplatz 1, 52134 Herzogenrath",
+                  "UBL Rathaus R105", "Tel. 02406 - 83 125", "Herzogenrath, 13.01.2025", "UBL - 510/2025",
+                  "Stadt Herzogenrath",
                   "Der Bürgermeister", "14. Jan. 2025", "An den", "Bürgermeister der Stadt Herzogenrath",
                   "Herrn Dr. Max Muster", "Im Hause", "Sehr geehrter Herr Bürgermeister,",
                   "Die Fraktion bittet um Weiterleitung des nachfolgenden Antrages an den dafür",
                   "zuständigen Fachausschuss."]
-    text = "\n\n".join([*letterhead, "Antrag: Beseitigung der Glasstelen in der Bahnhofstraße", "Die Fraktion beantragt."])
+    motion = ["Antrag: Beseitigung der Glasstelen in der Bahnhofstraße", "Die Fraktion beantragt."]
+    text = "\n\n".join([*letterhead, *motion])
     assert extract_title(text) == "Beseitigung der Glasstelen in der Bahnhofstraße"
 
 
