@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given
+from hypothesis import strategies as st
 from markupsafe import Markup
 
-from archive.analysis import analyze
-from archive.snippets import SCAN_CHARS, make_snippet
+from archive.analysis import TOKEN_RE, analyze, token_terms
+from archive.snippets import SCAN_CHARS, _find_matches, make_snippet
 
 
 def terms(text: str) -> set[str]:
@@ -108,3 +110,22 @@ def test_a_20k_document_gets_one_bounded_snippet():
     assert "<mark>Kita-Gebühren</mark>" in snippet
     assert len(visible(snippet)) <= 240
     assert make_snippet(text, terms("Kita Gebühren Sozialticket")) == snippet  # deterministic
+
+
+SURFACES = ["Straße", "Strasse", "Münster", "Muenster", "Bürger*innen", "BürgerInnen", "Kita-Gebühren",
+            "Kitagebühren", "Mieten", "Wohnungsbau", "Radverkehr", "Fußgänger", "Stadt", "Rat", "und", "die",
+            "Öffentlichkeit", "OEFFENTLICH", "Häuser", "E-Mobilität", "Schulen", "Kindertagesstätten"]
+
+
+@given(st.lists(st.sampled_from(SURFACES), min_size=1, max_size=40), st.lists(st.sampled_from(SURFACES), min_size=1,
+       max_size=3), st.integers(min_value=0, max_value=6_000))
+def test_probe_scan_finds_the_first_match_a_full_scan_finds(words, query, filler):
+    """Only tokens where a term's probe occurs are analysed: the first match must be the full scan's first."""
+    text = "x " * filler + " ".join(words)
+    wanted = terms(" ".join(query))
+    full = [m for m in TOKEN_RE.finditer(text, 0, SCAN_CHARS)
+            if not wanted.isdisjoint(token_terms(m.group()).all_terms)]
+    found = _find_matches(text, frozenset(wanted)) if wanted else []
+    assert bool(found) == bool(full)
+    if full:
+        assert (found[0].start, found[0].end) == full[0].span()
