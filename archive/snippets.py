@@ -200,8 +200,15 @@ def _plain(segment: str) -> Markup:
     return escape(_SPACE_RE.sub(" ", segment))
 
 
+# Without matches the snippet shows where the text proper begins: the first line long enough to be
+# running text, after the letterhead's short lines (name, address, date, addressee).
+_PROSE_LINE = re.compile(r"^[^\n]{70,}$", re.MULTILINE)
+_LETTERHEAD_CHARS = 2_500
+
+
 def _start_of(text: str, width: int) -> Markup:
-    text = text.lstrip()
+    prose = _PROSE_LINE.search(text, 0, _LETTERHEAD_CHARS)
+    text = (text[prose.start():] if prose else text).lstrip()
     if len(text) <= width:
         return _plain(text)
     space_at = _last_space(text, 0, width + 1)

@@ -129,3 +129,12 @@ def test_probe_scan_finds_the_first_match_a_full_scan_finds(words, query, filler
     assert bool(found) == bool(full)
     if full:
         assert (found[0].start, found[0].end) == full[0].span()
+
+
+def test_without_matches_the_snippet_skips_the_letterhead():
+    letterhead = "SPD-Fraktion im Rat der Stadt Bochum\nRathausplatz 2-6\n44787 Bochum\n\nBochum, 12.03.2023\n\n"
+    body = ("Der Rat möge beschließen: Die Verwaltung wird beauftragt, ein Sozialticket für alle "
+            "Leistungsberechtigten einzuführen.")
+    snippet = str(make_snippet(letterhead + "Antrag\n\n" + body, set()))
+    assert snippet.startswith("Der Rat möge beschließen")
+    assert str(make_snippet("Kurzer Text\nohne lange Zeile", set())).startswith("Kurzer Text")
