@@ -83,6 +83,14 @@ def test_title_after_a_long_letterhead():
     assert extract_title(text) == "Beseitigung der Glasstelen in der Bahnhofstraße"
 
 
+@pytest.mark.parametrize("label", ["Antrag: Schimmelbefall im Jugendtreff", "Antrag:"])
+def test_doc_type_from_a_labelled_line_after_a_long_letterhead(label):
+    letterhead = [f"Zeile {n} des Briefkopfs" for n in range(1, 16)]
+    text = "\n".join([*letterhead, label, "Die Fraktion bittet um eine Aussprache im Fachausschuss."])
+    assert extract_doc_type(text) == "antrag"
+    assert extract_doc_type("\n".join([*letterhead, "Die Fraktion bittet um eine Aussprache."])) == "sonstiges"
+
+
 def test_title_joins_wrapped_lines():
     body = "\n".join(["Dies ist ein langer Satz im Text des Antrags, der umbricht und weiter geht."] * 8)
     text = "DIE LINKE – Karlsruhe\n\nBetreff: Einführung eines Bürgerhaushalts als\nBeteiligungsinstrument\n\n" + body

@@ -35,6 +35,21 @@ BODY_PRESS = re.compile(
 )
 
 
+LABEL_LINES = 40  # "Antrag: <subject>" may follow a long (OCR) letterhead
+_LABEL_REST = re.compile(r"[^:]{0,40}:\s*\S")
+
+
+def _labelled(lines: list[str]) -> str | None:
+    """The type of a line that starts with a type word and a colon ("Antrag: Beseitigung der ...", "Antrag:")."""
+    for line in lines:
+        bare = line.strip("„“\"* ")
+        for doc_type, pattern in TYPE_WORDS:
+            m = pattern.match(bare)
+            if m and (_LABEL_REST.match(bare[m.end():]) or bare[m.end():].strip() == ":"):
+                return doc_type
+    return None
+
+
 def extract_doc_type(text: str) -> str:
     """One of DOC_TYPES; "sonstiges" when no type word is found."""
     head = head_lines(text, 12)
@@ -49,6 +64,9 @@ def extract_doc_type(text: str) -> str:
         for doc_type, pattern in TYPE_WORDS:
             if pattern.search(line):
                 return doc_type
+    labelled = _labelled(head_lines(text, LABEL_LINES)[len(head):])
+    if labelled:
+        return labelled
     body = text[:6000]
     if BODY_MOTION.search(body):
         return "antrag"
