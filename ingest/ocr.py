@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest import tools
+from ingest import sandbox, tools
 
 LANGUAGE = "deu"
 DPI = 300
@@ -51,6 +51,7 @@ def read_pdf(path: Path, pages: int) -> OcrText:
             text, words = _from_tsv(tsv.decode("utf-8", errors="replace"))
             texts.append(text)
             confidences.extend(words)
+            sandbox.progress()  # a long scan gets more time as long as pages get done
     mean = round(sum(confidences) / len(confidences), 1) if confidences else None
     return OcrText("\n\n".join(t for t in texts if t), mean)
 

@@ -4,6 +4,11 @@ Each file is parsed in a forked child with ``RLIMIT_AS`` set; the parent
 waits with a deadline and kills a child that overruns. Up to ``workers``
 children run at once, so a batch uses every core and one bad file never
 stops the others.
+
+A long job that makes progress (OCR of a long scan, page by page) calls
+``progress()``: each call gives it another ``Limits.seconds``, up to
+``Limits.max_seconds`` in all. A parser that hangs still stops after
+``seconds`` without progress.
 """
 
 import logging
@@ -26,8 +31,9 @@ _CTX = get_context("fork")
 class Limits:
     """Resource limits for one parse."""
 
-    seconds: float = 300.0  # OCR of a scan takes about 3 s a page
+    seconds: float = 300.0  # without progress (OCR reports each page, about 3 s)
     memory_bytes: int = 2 * 1024**3
+    max_seconds: float = 3600.0  # in all, progress or not
     max_file_bytes: int = 100 * 1024**2
 
 
@@ -37,6 +43,18 @@ class _Running:
     conn: connection.Connection
     item: object
     deadline: float
+    idle_seconds: float
+    hard_deadline: float
+
+
+_PROGRESS = object()
+_reporter: connection.Connection | None = None  # the pipe to the parent, in a child
+
+
+def progress() -> None:
+    """Tell the parent that this parse is still making progress (a no-op outside a sandboxed child)."""
+    if _reporter is not None:
+        _reporter.send(("progress", None))
 
 
 def run_limited(
@@ -66,15 +84,22 @@ def _start(func: Callable, item, limits: Limits) -> _Running:
     process.start()
     _own_group(process.pid)
     child_conn.close()
-    return _Running(process, parent_conn, item, time.monotonic() + limits.seconds)
+    started = time.monotonic()
+    hard = started + max(limits.max_seconds, limits.seconds)
+    return _Running(process, parent_conn, item, min(started + limits.seconds, hard), limits.seconds, hard)
 
 
 def _collect(running: dict) -> Iterator[tuple[object, object]]:
     timeout = max(0.0, min(job.deadline for job in running.values()) - time.monotonic())
     ready = connection.wait(list(running), timeout=timeout)
     for conn in ready:
-        job = running.pop(conn)
-        yield job.item, _receive(job)
+        job = running[conn]
+        result = _receive(job)
+        if result is _PROGRESS:
+            job.deadline = min(time.monotonic() + job.idle_seconds, job.hard_deadline)
+            continue
+        del running[conn]
+        yield job.item, result
     now = time.monotonic()
     for conn in [c for c, job in running.items() if job.deadline <= now]:
         job = running.pop(conn)
@@ -84,11 +109,14 @@ def _collect(running: dict) -> Iterator[tuple[object, object]]:
 
 
 def _receive(job: _Running):
+    """The child's result (the job is then stopped), or ``_PROGRESS``."""
     try:
         status, payload = job.conn.recv()
     except (EOFError, OSError):
         payload = _crashed(job)
     else:
+        if status == "progress":
+            return _PROGRESS
         if status == "memory":
             payload = ParseMemoryError(f"parser exceeded its memory limit on {job.item}")
     _stop(job)
@@ -130,6 +158,8 @@ def _kill_group(pgid: int) -> None:
 
 
 def _child(conn, func: Callable, item, memory_bytes: int) -> None:
+    global _reporter
+    _reporter = conn
     code = 0
     try:
         os.setpgid(0, 0)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import ingest
-from ingest.sandbox import Limits, run_limited
+from ingest.sandbox import Limits, progress, run_limited
 from tests.docs import encrypt_pdf, make_docx, make_pdf, motion_text
 
 BODY = "Die Stadt richtet ein Sozialticket für alle Leistungsberechtigten ein. Die Kosten trägt der Haushalt."
@@ -122,6 +122,32 @@ def test_time_limit_kills_the_worker():
     [(_, result)] = list(run_limited(_sleep_forever, ["x"], Limits(seconds=0.5)))
     assert isinstance(result, ingest.ParseTimeout)
     assert time.monotonic() - started < 10
+    assert multiprocessing.active_children() == []
+
+
+def _steady_work(_item):
+    for _ in range(8):  # 2 s of work in steps, each reported
+        time.sleep(0.25)
+        progress()
+    return "fertig"
+
+
+def _steady_work_forever(_item):
+    while True:
+        time.sleep(0.1)
+        progress()
+
+
+def test_progress_extends_the_time_limit():
+    [(_, result)] = list(run_limited(_steady_work, ["x"], Limits(seconds=1, max_seconds=30)))
+    assert result == "fertig"
+
+
+def test_progress_does_not_extend_past_the_hard_limit():
+    started = time.monotonic()
+    [(_, result)] = list(run_limited(_steady_work_forever, ["x"], Limits(seconds=0.5, max_seconds=1.5)))
+    assert isinstance(result, ingest.ParseTimeout)
+    assert 1.4 < time.monotonic() - started < 10
     assert multiprocessing.active_children() == []
 
 
