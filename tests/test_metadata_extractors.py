@@ -91,6 +91,16 @@ def test_doc_type_from_a_labelled_line_after_a_long_letterhead(label):
     assert extract_doc_type("\n".join([*letterhead, "Die Fraktion bittet um eine Aussprache."])) == "sonstiges"
 
 
+@pytest.mark.parametrize(("head", "expected"), [
+    ("Für die Bürger - mit den\n\nBürgern", "Für die Bürger - mit den Bürgern"),
+    ("Betreff: Gemeinsame Presseerklärung der CDU Walzbachtal und der\nBürgerinitiative Pro Jöhlingen e. V.",
+     "Gemeinsame Presseerklärung der CDU Walzbachtal und der Bürgerinitiative Pro Jöhlingen e. V."),
+])
+def test_title_that_dangles_goes_on_in_the_next_line(head, expected):
+    body = "\n".join(["Dies ist ein langer Satz im Text des Antrags, der umbricht und weiter geht."] * 8)
+    assert extract_title(f"{head}\n\n{body}") == expected
+
+
 def test_title_joins_wrapped_lines():
     body = "\n".join(["Dies ist ein langer Satz im Text des Antrags, der umbricht und weiter geht."] * 8)
     text = "DIE LINKE – Karlsruhe\n\nBetreff: Einführung eines Bürgerhaushalts als\nBeteiligungsinstrument\n\n" + body

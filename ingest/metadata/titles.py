@@ -58,7 +58,6 @@ DANGLING = re.compile(
     r"gegen|ohne|durch|eines|einer|einen|ein|eine)$|[-–,:]$",
     re.IGNORECASE,
 )
-OPEN_END = re.compile(r"\s(?:und|oder|sowie)$|[-–,]$")
 PERSON = re.compile(r"^(?:Dr\.|Prof\.|Herrn?\b|Frau\b)")
 MAX_TITLE = 300
 
@@ -79,9 +78,9 @@ def _continues(line: str, nxt: str | None, width: int | None) -> bool:
         return False
     if LABELLED.match(nxt) or TYPED.match(nxt) or SKIP.match(nxt) or FIELD.match(nxt) or dates_in(nxt):
         return False
-    if _is_org_line(nxt) or "Oberbürgermeister" in nxt:
-        return False
     dangling = bool(DANGLING.search(line))
+    if (_is_org_line(nxt) and not dangling) or "Oberbürgermeister" in nxt:
+        return False
     if len(line) < 0.6 * width and not nxt[0].islower() and not dangling:
         return False
     return len(nxt) <= width + 10
@@ -95,7 +94,7 @@ def _with_continuation(title: str, rest: list[str], width: int | None, line: str
     i = 0
     while taken < 2 and i < len(rest):
         nxt = rest[i]
-        if not nxt and i + 1 < len(rest) and rest[i + 1] and OPEN_END.search(current) and rest[i + 1] not in title:
+        if not nxt and i + 1 < len(rest) and rest[i + 1] and DANGLING.search(current) and rest[i + 1] not in title:
             nxt = rest[i + 1]
             i += 1
         if not _continues(current, nxt, width):
