@@ -95,6 +95,10 @@ def test_doc_type_from_a_labelled_line_after_a_long_letterhead(label):
     ("Für die Bürger - mit den\n\nBürgern", "Für die Bürger - mit den Bürgern"),
     ("Betreff: Gemeinsame Presseerklärung der CDU Walzbachtal und der\nBürgerinitiative Pro Jöhlingen e. V.",
      "Gemeinsame Presseerklärung der CDU Walzbachtal und der Bürgerinitiative Pro Jöhlingen e. V."),
+    ("Rückbau der Hundefreilauffläche in\nMühlburg, die der Oberbürgermeister zugesagt hatte",
+     "Rückbau der Hundefreilauffläche in Mühlburg, die der Oberbürgermeister zugesagt hatte"),
+    ("Betreff: IQ-Leitprojekt Sanierung Innenstadt Ost:\nEntwicklung ehemaliges Postgiroareal",
+     "IQ-Leitprojekt Sanierung Innenstadt Ost: Entwicklung ehemaliges Postgiroareal"),
 ])
 def test_title_that_dangles_goes_on_in_the_next_line(head, expected):
     body = "\n".join(["Dies ist ein langer Satz im Text des Antrags, der umbricht und weiter geht."] * 8)

@@ -74,14 +74,17 @@ def wrap_width(text: str) -> int | None:
 
 def _continues(line: str, nxt: str | None, width: int | None) -> bool:
     """Whether a wrapped title goes on in the next line (``line`` is the whole previous line)."""
-    if not nxt or width is None or line.endswith((".", "!", "?", ":")):
+    if not nxt or width is None or line.endswith((".", "!", "?")):
+        return False
+    if line.endswith(":") and len(line.split()) < 4:  # a label ("Antrag:", "Begründung:"), not a title
         return False
     if LABELLED.match(nxt) or TYPED.match(nxt) or SKIP.match(nxt) or FIELD.match(nxt) or dates_in(nxt):
         return False
     dangling = bool(DANGLING.search(line))
-    if (_is_org_line(nxt) and not dangling) or "Oberbürgermeister" in nxt:
+    if not dangling and (_is_org_line(nxt) or "Oberbürgermeister" in nxt):
         return False
-    if len(line) < 0.6 * width and not nxt[0].islower() and not dangling:
+    goes_on = nxt[0].islower() or nxt[0] in "(–-"  # "(KiTa) und ...", "– Fragen der SPD ..."
+    if len(line) < 0.6 * width and not goes_on and not dangling:
         return False
     return len(nxt) <= width + 10
 
