@@ -105,6 +105,13 @@ def test_title_that_dangles_goes_on_in_the_next_line(head, expected):
     assert extract_title(f"{head}\n\n{body}") == expected
 
 
+def test_a_title_with_a_colon_is_not_a_form_field():
+    text = ("ANTRAG\nSPD\nDatum: 15.11.2025\n\n"
+            "Periodengerechtigkeit jetzt: Kostenlose Menstruationsartikel gesetzlich verankern\n\n"
+            "Antragsteller: KDV Friedrichshain-Kreuzberg\nAntragstext\nDie Mitglieder werden aufgefordert.")
+    assert extract_title(text) == "Periodengerechtigkeit jetzt: Kostenlose Menstruationsartikel gesetzlich verankern"
+
+
 def test_title_joins_wrapped_lines():
     body = "\n".join(["Dies ist ein langer Satz im Text des Antrags, der umbricht und weiter geht."] * 8)
     text = "DIE LINKE – Karlsruhe\n\nBetreff: Einführung eines Bürgerhaushalts als\nBeteiligungsinstrument\n\n" + body

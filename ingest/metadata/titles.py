@@ -141,13 +141,23 @@ def _raw_head(text: str) -> list[str]:
 def _skip(line: str, is_place) -> bool:
     return bool(
         len(line) < 4 or len(line) > MAX_TITLE or SKIP.match(line) or ADDRESS.search(line) or TYPE_ONLY.match(line)
-        or FIELD.match(line) or PARENTHESISED.match(line) or PERSON.match(line) or line.endswith(":") or is_place(line)
+        or _is_field(line) or PARENTHESISED.match(line) or PERSON.match(line) or line.endswith(":") or is_place(line)
         or _is_org_line(line) or dates_in(line) or not re.search(r"[A-Za-zÄÖÜäöü]{3}", line)
         or ADDRESS_TAIL.match(line) or SENTENCE.match(line)
     )
 
 
 LABEL_LINES = 40
+
+
+def _is_field(line: str) -> bool:
+    """A form field ("Datum: 15.11.2025", "Adressat: Der Landesparteitag ..."), not a title with a colon
+    ("Periodengerechtigkeit jetzt: Kostenlose Menstruationsartikel ..."): one word before the colon, or
+    a short value after it."""
+    m = FIELD.match(line)
+    if not m:
+        return False
+    return " " not in m.group().strip().rstrip(":").strip() or len(line[m.end():].split()) < 4
 
 
 def _head(raw: list[str], count: int = 16) -> list[tuple[int, str]]:
