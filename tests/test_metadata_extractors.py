@@ -112,6 +112,12 @@ def test_a_title_with_a_colon_is_not_a_form_field():
     assert extract_title(text) == "Periodengerechtigkeit jetzt: Kostenlose Menstruationsartikel gesetzlich verankern"
 
 
+def test_a_programme_title_naming_the_party_is_not_a_sender_line():
+    assert extract_title("FDP\n\nKommunalwahlprogramm FDP Münster 2014\n\nFDP\n\nVorwort\n\nLiebe Leserin,") == (
+        "Kommunalwahlprogramm FDP Münster 2014")
+    assert extract_title("fdp-ms.de\n\nAm 25. Mai wählen gehen\n\nText.") == "Am 25. Mai wählen gehen"
+
+
 def test_title_joins_wrapped_lines():
     body = "\n".join(["Dies ist ein langer Satz im Text des Antrags, der umbricht und weiter geht."] * 8)
     text = "DIE LINKE – Karlsruhe\n\nBetreff: Einführung eines Bürgerhaushalts als\nBeteiligungsinstrument\n\n" + body

@@ -109,9 +109,17 @@ def _with_continuation(title: str, rest: list[str], width: int | None, line: str
     return title.strip()[:MAX_TITLE]
 
 
+# A line that starts with the kind of document names it, even when it also names the party:
+# "Kommunalwahlprogramm FDP Münster 2014" is a title, not a sender.
+GENRE = re.compile(
+    r"^(?:(?:Kommunal|Europa|Landtags|Bundestags)?wahlprogramm|Programm|Leitlinien|Positionspapier|Grundsatzprogramm|"
+    r"Wahlaufruf|Eckpunkte)\b", re.IGNORECASE)
+DOMAIN = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.(?:de|com|org|net|eu|info)/?$", re.IGNORECASE)
+
+
 def _is_org_line(line: str) -> bool:
     """A sender line: names an organisation or party and has hardly any lowercase content words."""
-    if len(line) > 90 or not (ORG_WORDS.search(line) or parties_in(line)):
+    if len(line) > 90 or GENRE.match(line) or not (ORG_WORDS.search(line) or parties_in(line)):
         return False
     content = [w for w in re.findall(r"\b[a-zäöüß][\w.]*", line) if w not in FUNCTION_WORDS]
     return not content or (len(content) == 1 and len(line) <= 45)
@@ -143,7 +151,7 @@ def _skip(line: str, is_place) -> bool:
         len(line) < 4 or len(line) > MAX_TITLE or SKIP.match(line) or ADDRESS.search(line) or TYPE_ONLY.match(line)
         or _is_field(line) or PARENTHESISED.match(line) or PERSON.match(line) or line.endswith(":") or is_place(line)
         or _is_org_line(line) or dates_in(line) or not re.search(r"[A-Za-zÄÖÜäöü]{3}", line)
-        or ADDRESS_TAIL.match(line) or SENTENCE.match(line)
+        or ADDRESS_TAIL.match(line) or SENTENCE.match(line) or DOMAIN.match(line)
     )
 
 
