@@ -43,6 +43,11 @@ class ArrayCache:
                 self._items.move_to_end(key)
             return found
 
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.used = 0
+
     def put(self, key, value: tuple[np.ndarray, ...]) -> None:
         size = _nbytes(value)
         if size > self.limit // 4:

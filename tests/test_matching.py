@@ -2,14 +2,17 @@
 
 from itertools import pairwise
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
+from archive import phrases
 from archive.docsets import mask_of, matching_docs, matching_mask
 from archive.index import build_schema, index_fields
+from archive.phrases import phrase_docs
 from archive.query import parse, to_whoosh
 from archive.scoring import top_scores
 from archive.search import FIELD_QUERIES
@@ -100,3 +103,23 @@ def test_empty_candidates_or_limit_give_nothing(searcher):
     size = searcher.doc_count_all()
     assert top_scores(searcher, compiled, mask_of((), size), 10) == []
     assert top_scores(searcher, compiled, mask_of({0, 1, 2}, size), 0) == []
+
+
+@pytest.mark.parametrize("text", ['"Rat Stadt"', '"Stadt Rat"', '"Kita Gebühren"'])
+def test_phrases_checked_on_few_candidates_equal_those_checked_on_all(searcher, text):
+    """Few candidates decode only their own positions; many use every document's (both paths, same answer,
+    and Whoosh's)."""
+    compiled = to_whoosh(parse(text).node, searcher=searcher, fields=FIELD_QUERIES)
+    phrases._POSITIONS.clear()  # decoded keys of every document would answer both paths
+    checked = 0
+    for leaf, _offset in searcher.leaf_searchers():
+        size = leaf.doc_count_all()
+        for query in (q for q in compiled.leaves() if isinstance(q, wq.Phrase)):
+            one_by_one = [phrase_docs(leaf, query, mask_of([doc], size)) for doc in range(size)]  # the "few" path
+            everything = phrase_docs(leaf, query, np.ones(size, dtype=bool))
+            if everything is None:  # postings inlined in the term info: Whoosh's matcher decides
+                continue
+            assert set(everything.tolist()) == set(leaf.docs_for_query(query))
+            assert [d for found in one_by_one for d in found.tolist()] == sorted(everything.tolist())
+            checked += 1
+    assert checked
