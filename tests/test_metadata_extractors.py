@@ -5,6 +5,7 @@ import pytest
 from ingest.metadata import extract_metadata, prepare
 from ingest.metadata.dates import extract_date
 from ingest.metadata.doctype import extract_doc_type
+from ingest.metadata.faction import extract_faction
 from ingest.metadata.parties import extract_parties
 from ingest.metadata.places import extract_place
 from ingest.metadata.titles import extract_title
@@ -71,13 +72,24 @@ def test_title(text, expected):
 
 
 def test_title_after_a_long_letterhead():
-    letterhead = ["UBL-Fraktion im Rat der Stadt Herzogenrath", "Rathausplatz 1, 52134 Herzogenrath",
-                  "UBL Rathaus R105", "Tel. 02406 - 83 125", "Herzogenrath, 13.01.2025", "UBL - 510/2025",
-                  "Stadt Herzogenrath",
-                  "Der Bürgermeister", "14. Jan. 2025", "An den", "Bürgermeister der Stadt Herzogenrath",
-                  "Herrn Dr. Max Muster", "Im Hause", "Sehr geehrter Herr Bürgermeister,",
-                  "Die Fraktion bittet um Weiterleitung des nachfolgenden Antrages an den dafür",
-                  "zuständigen Fachausschuss."]
+    letterhead = [
+        "UBL-Fraktion im Rat der Stadt Herzogenrath",
+        "Rathausplatz 1, 52134 Herzogenrath",
+        "UBL Rathaus R105",
+        "Tel. 02406 - 83 125",
+        "Herzogenrath, 13.01.2025",
+        "UBL - 510/2025",
+        "Stadt Herzogenrath",
+        "Der Bürgermeister",
+        "14. Jan. 2025",
+        "An den",
+        "Bürgermeister der Stadt Herzogenrath",
+        "Herrn Dr. Max Muster",
+        "Im Hause",
+        "Sehr geehrter Herr Bürgermeister,",
+        "Die Fraktion bittet um Weiterleitung des nachfolgenden Antrages an den dafür",
+        "zuständigen Fachausschuss.",
+    ]
     motion = ["Antrag: Beseitigung der Glasstelen in der Bahnhofstraße", "Die Fraktion beantragt."]
     text = "\n\n".join([*letterhead, *motion])
     assert extract_title(text) == "Beseitigung der Glasstelen in der Bahnhofstraße"
@@ -91,30 +103,42 @@ def test_doc_type_from_a_labelled_line_after_a_long_letterhead(label):
     assert extract_doc_type("\n".join([*letterhead, "Die Fraktion bittet um eine Aussprache."])) == "sonstiges"
 
 
-@pytest.mark.parametrize(("head", "expected"), [
-    ("Für die Bürger - mit den\n\nBürgern", "Für die Bürger - mit den Bürgern"),
-    ("Betreff: Gemeinsame Presseerklärung der CDU Walzbachtal und der\nBürgerinitiative Pro Jöhlingen e. V.",
-     "Gemeinsame Presseerklärung der CDU Walzbachtal und der Bürgerinitiative Pro Jöhlingen e. V."),
-    ("Rückbau der Hundefreilauffläche in\nMühlburg, die der Oberbürgermeister zugesagt hatte",
-     "Rückbau der Hundefreilauffläche in Mühlburg, die der Oberbürgermeister zugesagt hatte"),
-    ("Betreff: IQ-Leitprojekt Sanierung Innenstadt Ost:\nEntwicklung ehemaliges Postgiroareal",
-     "IQ-Leitprojekt Sanierung Innenstadt Ost: Entwicklung ehemaliges Postgiroareal"),
-])
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ("Für die Bürger - mit den\n\nBürgern", "Für die Bürger - mit den Bürgern"),
+        (
+            "Betreff: Gemeinsame Presseerklärung der CDU Walzbachtal und der\nBürgerinitiative Pro Jöhlingen e. V.",
+            "Gemeinsame Presseerklärung der CDU Walzbachtal und der Bürgerinitiative Pro Jöhlingen e. V.",
+        ),
+        (
+            "Rückbau der Hundefreilauffläche in\nMühlburg, die der Oberbürgermeister zugesagt hatte",
+            "Rückbau der Hundefreilauffläche in Mühlburg, die der Oberbürgermeister zugesagt hatte",
+        ),
+        (
+            "Betreff: IQ-Leitprojekt Sanierung Innenstadt Ost:\nEntwicklung ehemaliges Postgiroareal",
+            "IQ-Leitprojekt Sanierung Innenstadt Ost: Entwicklung ehemaliges Postgiroareal",
+        ),
+    ],
+)
 def test_title_that_dangles_goes_on_in_the_next_line(head, expected):
     body = "\n".join(["Dies ist ein langer Satz im Text des Antrags, der umbricht und weiter geht."] * 8)
     assert extract_title(f"{head}\n\n{body}") == expected
 
 
 def test_a_title_with_a_colon_is_not_a_form_field():
-    text = ("ANTRAG\nSPD\nDatum: 15.11.2025\n\n"
-            "Periodengerechtigkeit jetzt: Kostenlose Menstruationsartikel gesetzlich verankern\n\n"
-            "Antragsteller: KDV Friedrichshain-Kreuzberg\nAntragstext\nDie Mitglieder werden aufgefordert.")
+    text = (
+        "ANTRAG\nSPD\nDatum: 15.11.2025\n\n"
+        "Periodengerechtigkeit jetzt: Kostenlose Menstruationsartikel gesetzlich verankern\n\n"
+        "Antragsteller: KDV Friedrichshain-Kreuzberg\nAntragstext\nDie Mitglieder werden aufgefordert."
+    )
     assert extract_title(text) == "Periodengerechtigkeit jetzt: Kostenlose Menstruationsartikel gesetzlich verankern"
 
 
 def test_a_programme_title_naming_the_party_is_not_a_sender_line():
     assert extract_title("FDP\n\nKommunalwahlprogramm FDP Münster 2014\n\nFDP\n\nVorwort\n\nLiebe Leserin,") == (
-        "Kommunalwahlprogramm FDP Münster 2014")
+        "Kommunalwahlprogramm FDP Münster 2014"
+    )
     assert extract_title("fdp-ms.de\n\nAm 25. Mai wählen gehen\n\nText.") == "Am 25. Mai wählen gehen"
 
 
@@ -182,6 +206,13 @@ def test_no_place():
         ("BÜNDNIS 90/DIE GRÜNEN\nAntrag", ("GRÜNE",)),
         ("Gemeinsamer Antrag der Fraktionen CDU, SPD und FDP\nBetreff: Schulen", ("CDU", "SPD", "FDP")),
         ("Linksfraktion Bochum\nPressemitteilung", ("DIE LINKE",)),
+        (
+            "Kreistagsfraktion BÜNDNIS 90/DIE GRÜNEN im Rhein-Sieg-Kreis\nSiegburg, den 3.4.23\n"
+            "Gemeinsamer Antrag der Kreistagsfraktionen von GRÜNEN und SPD\nRadschnellweg",
+            ("GRÜNE", "SPD"),
+        ),
+        ("SPD-Fraktion Bochum\nAntrag der Ratsfraktionen SPD, CDU und FDP\nBetreff: Bänke", ("SPD", "CDU", "FDP")),
+        ("SPD-Fraktion Bochum\nAn die Fraktionen von CDU und FDP\nAntrag: Bänke", ("SPD",)),
         ("FREIE WÄHLER Karlsruhe\nAnfrage", ("Freie Wähler",)),
         ("Bürgerinitiative Pro Umgehung e. V.\nStellungnahme zur Haltung der CDU", ()),
         ("Unabhängige Wählergemeinschaft Velen\nAntrag", ()),
@@ -226,3 +257,30 @@ def test_extract_metadata_full():
     assert meta.party == "SPD"
     assert meta.faction == "SPD-Fraktion im Gemeinderat Kämpfelbach"
     assert "verkehr" in meta.topics
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("SPD-Fraktion im Gemeinderat Kämpfelbach\nAntrag", "SPD-Fraktion im Gemeinderat Kämpfelbach"),
+        (
+            "Gruppe DIE LINKE in der Landschaftsversammlung Westfalen-Lippe\nAntrag",
+            "Gruppe DIE LINKE in der Landschaftsversammlung Westfalen-Lippe",
+        ),
+        ("CSU-Stadtratsfraktion Erlangen, Rathausplatz 1, 91052 Erlangen\nAntrag", "CSU-Stadtratsfraktion Erlangen"),
+        ("DIE LINKE. Ratsfraktion Bochum\nAntrag", "Ratsfraktion Bochum"),
+        (
+            "Kreistagsfraktion BÜNDNIS 90/DIE GRÜNEN im Rhein-Sieg-Kreis",
+            "Kreistagsfraktion BÜNDNIS 90/DIE GRÜNEN im Rhein-Sieg-Kreis",
+        ),
+        ("AfD-Gemeinderatsfraktion Vorlage Nr.: 2019/1070", "AfD-Gemeinderatsfraktion"),
+        ("SPD-OR-Fraktion Gremien Termin TOP Ö / N Ortschaftsrat Durlach 24.09.2025", "SPD-OR-Fraktion"),
+        ("Redebeitrag der Fraktion Grüne Future. Ja, wir stimmen zu.", "Fraktion Grüne Future"),
+        ("Die SPD-Fraktion im Abgeordnetenhaus wird aufgefordert, ...", None),
+        ("Der Antrag soll in der Fraktion behandelt werden.", None),
+        ("Wir sind eine Gruppe engagierter Menschen\nAntrag", None),
+        ("Bürgerinitiative Pro Umgehung\nStellungnahme", None),
+    ],
+)
+def test_faction_as_printed(text, expected):
+    assert extract_faction(text) == expected

@@ -29,6 +29,14 @@ NON_PARTY = re.compile(
     r"\be\.\s?V\.|Initiative\b|Blog\b|Elternbeirat|Landratsamt|Stadt\s+\w+\s*$",
     re.IGNORECASE,
 )
+# A line that names the co-authors of a joint motion ("Gemeinsamer Antrag der Fraktionen von GRÜNEN und SPD").
+# A line merely addressed to factions ("An die Fraktionen von CDU und SPD") names no co-authors.
+JOINT = re.compile(
+    r"gemeinsam|interfraktionell|\b(?:Antrag|Anfrage|Resolution|Pressemitteilung|Erklärung)\w*\s+der\s+\w*(?:fraktionen|gruppen)\b",
+    re.IGNORECASE,
+)
+JOINT_LINES = 20
+JOINT_MAX_CHARS = 160  # a heading, not a paragraph that mentions "gemeinsam" in passing
 _BOUNDARY_L = r"(?<![A-Za-zÄÖÜäöüß])"
 _BOUNDARY_R = r"(?![a-zäöüß])"
 
@@ -64,11 +72,21 @@ def parties_in(line: str) -> list[str]:
 
 
 def extract_parties(text: str) -> tuple[str, ...]:
-    """Authoring parties, first-named first; () when the author is not a party."""
+    """Authoring parties, first-named first, then co-authors of a joint motion; () when the author is no party."""
     for line in head_lines(text, 8):
         named = parties_in(line)
         if NON_PARTY.search(line) and not named:
             return ()
         if named:
-            return tuple(named)
+            return tuple(named + [p for p in _co_authors(text) if p not in named])
     return ()
+
+
+def _co_authors(text: str) -> list[str]:
+    """Parties named on the first line of the head that announces a joint motion, if any."""
+    for line in head_lines(text, JOINT_LINES):
+        if len(line) <= JOINT_MAX_CHARS and JOINT.search(line):
+            named = parties_in(line)
+            if named:
+                return named
+    return []
