@@ -51,7 +51,12 @@ class ToolMissing(IngestError):
 
 
 class NoText(IngestError):
-    user_message = "kein Text gefunden (gescannt?)"
+    """``detail`` names the format; only a PDF without text is probably a scan."""
+
+    user_message = "kein Text gefunden"
+
+    def for_user(self) -> str:
+        return f"{self.user_message} (gescannt?)" if self.detail == "pdf" else self.user_message
 
 
 class ParseTimeout(IngestError):
@@ -60,6 +65,15 @@ class ParseTimeout(IngestError):
 
 class ParseMemoryError(IngestError):
     user_message = "Speicherlimit beim Lesen überschritten"
+
+
+class FileUnreadable(IngestError):
+    """The file is gone or cannot be opened; ``detail`` is the reason in German."""
+
+    user_message = "Datei nicht lesbar"
+
+    def for_user(self) -> str:
+        return self.detail or self.user_message
 
 
 class FileTooLarge(IngestError):

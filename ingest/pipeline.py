@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ingest import attachments, formats, metadata
-from ingest.errors import FileTooLarge, IngestError, NoText
+from ingest.errors import FileTooLarge, FileUnreadable, IngestError, NoText
 from ingest.records import OK, ExtractedText, ParsedDocument
 from ingest.sandbox import Limits, run_limited
 
@@ -32,15 +32,30 @@ def read_text(path: Path) -> tuple[str, ExtractedText]:
     extracted = parser.parse(path)
     enough = len(extracted.text.strip()) >= MIN_TEXT_CHARS or extracted.attachments
     if extracted.status == OK and not enough:
-        raise NoText(f"no text layer in {path.name}")
+        raise NoText(f"no text in {path.name} ({parser.name})", parser.name)
     return parser.name, extracted
 
 
 def parse_in_process(path: Path, max_file_bytes: int = DEFAULT_LIMITS.max_file_bytes) -> ParsedDocument:
     """Parse one file without a sandbox (tests, and the body of each worker), attachments included."""
     path = Path(path)
-    _check_size(path.name, path.stat().st_size, max_file_bytes)
+    _check_size(path.name, _size(path), max_file_bytes)
     return _document(path, str(path), max_file_bytes, depth=0)
+
+
+def _size(path: Path) -> int:
+    """The file's size; a clear error when it is missing, a folder or not readable."""
+    try:
+        if path.is_dir():
+            raise FileUnreadable(f"{path} is a directory", "ist ein Ordner, keine Datei")
+        with path.open("rb"):
+            return path.stat().st_size
+    except FileNotFoundError as exc:
+        raise FileUnreadable(f"{path} not found", "Datei nicht gefunden") from exc
+    except PermissionError as exc:
+        raise FileUnreadable(f"{path} not readable: {exc}", "keine Berechtigung zum Lesen") from exc
+    except OSError as exc:
+        raise FileUnreadable(f"{path} not readable: {exc}", "Datei nicht lesbar") from exc
 
 
 def _check_size(name: str, size: int, max_file_bytes: int) -> None:

@@ -139,3 +139,24 @@ def test_unknown_format_is_named(tmp_path: Path):
     with pytest.raises(ingest.UnsupportedFormat) as info:
         ingest.parse_file(path)
     assert info.value.for_user() == "Format nicht unterstützt: altes Office-Format (OLE)"
+
+
+def test_content_that_does_not_match_its_name_is_named(tmp_path: Path):
+    path = _write(tmp_path / "seite.html", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "a">]><x>&a;</x>')
+    with pytest.raises(ingest.UnsupportedFormat) as info:
+        ingest.parse_file(path)
+    assert info.value.for_user() == "Format nicht unterstützt: Endung .html, aber der Inhalt ist kein HTML"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda folder: folder / "fehlt.pdf", "Datei nicht gefunden"),
+        (lambda folder: folder, "ist ein Ordner, keine Datei"),
+    ],
+)
+def test_missing_files_and_folders_get_a_clear_message(tmp_path: Path, make, message: str):
+    with pytest.raises(ingest.FileUnreadable) as info:
+        ingest.parse_file(make(tmp_path))
+    assert info.value.for_user() == message
+    assert multiprocessing.active_children() == []

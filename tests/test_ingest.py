@@ -181,3 +181,10 @@ def test_iter_files_recurses_and_skips_hidden(tmp_path: Path, docx_file: Path):
     (tmp_path / ".git" / "x.txt").write_text("no")
     found = {p.name for p in ingest.iter_files([tmp_path])}
     assert found == {"antrag.docx", "b.txt"}
+
+
+def test_an_empty_word_file_is_not_called_a_scan(tmp_path: Path):
+    path = make_docx(tmp_path / "leer.docx", [""])
+    with pytest.raises(ingest.NoText) as info:
+        ingest.parse_file(path)
+    assert info.value.for_user() == "kein Text gefunden"

@@ -38,11 +38,18 @@ def detect(path: Path, head: bytes) -> Parser:
 
 
 def _describe(head: bytes, path: Path) -> str:
+    """What the file seems to be, for "Format nicht unterstützt: …"."""
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "altes Office-Format (OLE)"
     suffix = path.suffix.lower().lstrip(".")
-    return suffix or "unbekannter Dateityp"
+    if not suffix:
+        return "unbekannter Dateityp"
+    if suffix in _KNOWN_SUFFIXES:  # a name that promises a format the content does not have
+        return f"Endung .{suffix}, aber der Inhalt ist kein {suffix.upper()}"
+    return suffix
 
+
+_KNOWN_SUFFIXES = frozenset("pdf docx odt doc msg rtf eml html htm txt md".split())
 
 # Import order is detection order: binary containers first (ODT and DOCX are both ZIP files, DOC and MSG
 # both OLE files, each recognised by its inner names), then RTF, mail and HTML by their opening bytes,
