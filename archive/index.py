@@ -170,7 +170,11 @@ class Index:
         elif time.monotonic() - state[3] >= self.refresh_interval:
             searcher = state[1]
             if not searcher.up_to_date():
-                searcher = searcher.refresh()
+                # A new searcher, not ``searcher.refresh()``: Whoosh's refresh reuses the readers of segments
+                # it already has and so misses documents deleted from them since (an updated document would
+                # show twice, its old version from the reused reader).
+                searcher.close()
+                searcher = ix.searcher()
                 state = (ix, searcher, self._facet_table(searcher), time.monotonic())
             else:
                 state = (*state[:3], time.monotonic())

@@ -127,6 +127,20 @@ def test_reader_sees_new_documents(archive: Archive, tmp_path: Path):
     assert archive.search(SearchRequest(q="Radwege")).total == 1
 
 
+def test_a_reader_sees_an_updated_document_once(archive: Archive):
+    """Whoosh's ``Searcher.refresh()`` reuses segment readers and misses deletions made in them since: the
+    old version of an updated document would still match. The index opens a new searcher instead."""
+    bochum = SearchRequest(q="Sozialticket", filters={"municipality": ("059110000000",)})
+    assert archive.search(bochum).total == 1  # a searcher is open and cached now
+    row = archive.store.get(archive.search(bochum).hits[0].id)
+    archive.index.add([{**row, "municipality": "Kiel", "municipality_ars": "010020000000"}])
+    archive.index.refresh_interval = 0
+    assert archive.search(bochum).total == 0
+    assert archive.search(SearchRequest(q="Sozialticket")).total == archive.search(SearchRequest(q="Sozialticket",
+                                                                                             per_page=100)).total
+    assert [h.id for h in archive.search(SearchRequest(q="", per_page=100)).hits].count(row["id"]) == 1
+
+
 def _id(archive: Archive, name: str) -> int:
     rows = archive.store.db.execute("SELECT id FROM documents WHERE original_name = ?", [name]).fetchall()
     return rows[0][0]
