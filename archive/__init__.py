@@ -8,10 +8,11 @@
 """
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import ingest
+from archive.corrections import InvalidCorrection, changed_fields, parse_correction
 from archive.errors import ArchiveError, BadRequest, IndexWriteError, NotFound, StoreError
 from archive.index import Index
 from archive.index import rebuild as rebuild_index
@@ -28,6 +29,7 @@ __all__ = [
     "ArchiveError",
     "BadRequest",
     "IndexWriteError",
+    "InvalidCorrection",
     "NotFound",
     "Outcome",
     "SearchRequest",
@@ -73,6 +75,16 @@ class Archive:
         """Parse the documents with ``status`` again from their originals (e.g. scans once OCR is installed)."""
         return reprocess(self.store, self.index, status, workers=workers, limits=limits)
 
+    def correct(self, doc_id: int, values: Mapping) -> dict:
+        """Store the metadata staff confirmed or corrected (form values: see ``archive.corrections``) in SQLite
+        and the index together; raise ``InvalidCorrection`` with a German message per field."""
+        current = self.store.get(doc_id, with_text=False)
+        changes = parse_correction(values, current).row()
+        with self.store.transaction():
+            row = self.store.correct(doc_id, changes, changed_fields(current, changes))
+            self.index.add([row])
+        return row
+
     def reindex(self, batch: int = 500, on_batch=None) -> int:
         """Rebuild the index from SQLite in batches (bounded memory) and swap it in."""
         return rebuild_index(self.index.path, self.store.iter_documents(batch), on_batch)
@@ -103,3 +115,7 @@ class Archive:
 
     def count(self) -> int:
         return self.store.count()
+
+    def unreviewed(self, limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
+        """The number of documents not yet reviewed by staff, and a page of them, newest first."""
+        return self.store.unreviewed(limit, offset)

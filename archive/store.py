@@ -15,7 +15,9 @@ from pathlib import Path
 
 import sqlite_utils
 
+from archive.corrections import kept_columns
 from archive.errors import NotFound
+from archive.rows import metadata_columns
 from ingest import ParsedDocument
 
 DOCUMENT_COLUMNS = {
@@ -46,10 +48,12 @@ DOCUMENT_COLUMNS = {
     "ocr": int,
     "ocr_confidence": float,
     "parent_id": int,
+    "reviewed_at": str,
+    "edited_fields": str,
 }
 # columns added after the first release: an older store gets them on opening
-ADDED_COLUMNS = ("status_message", "ocr", "ocr_confidence", "parent_id")
-JSON_COLUMNS = ("parties", "topics")
+ADDED_COLUMNS = ("status_message", "ocr", "ocr_confidence", "parent_id", "reviewed_at", "edited_fields")
+JSON_COLUMNS = ("parties", "topics", "edited_fields")
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "txt": "txt", "odt": "odt", "doc": "doc", "rtf": "rtf", "html": "html",
               "eml": "eml", "msg": "msg"}
 
@@ -195,13 +199,38 @@ class Store:
 
     def replace_parsed(self, doc_id: int, doc: ParsedDocument) -> dict:
         """Overwrite a document's text, metadata and status from a new parse of its original; keep its
-        id, name, parent and the time it was added. Returns the row as ``get`` would."""
+        id, name, parent, the time it was added and the columns staff corrected (``edited_fields``).
+        Returns the row as ``get`` would."""
         row = document_row(doc)
         for key in ("sha256", "original_name", "added_at", "parent_id"):
             row.pop(key)
+        for column in kept_columns(self.get(doc_id, with_text=False)["edited_fields"]):
+            row.pop(column, None)
+        self._update(doc_id, row)
+        return self.get(doc_id)
+
+    def correct(self, doc_id: int, changes: dict, edited: Iterable[str]) -> dict:
+        """Store staff-confirmed metadata (``changes``: column -> value) and mark the document reviewed; the
+        form fields staff changed (``edited``) are remembered, so that reprocessing keeps them. Call inside
+        ``transaction()``. Returns the row as ``get`` would."""
+        fields = sorted({*self.get(doc_id, with_text=False)["edited_fields"], *edited})
+        stamp = now()
+        self._update(doc_id, {**changes, "reviewed_at": stamp, "updated_at": stamp,
+                              "edited_fields": json.dumps(fields)})
+        return self.get(doc_id)
+
+    def unreviewed(self, limit: int, offset: int = 0) -> tuple[int, list[dict]]:
+        """How many documents no staff member has reviewed yet, and a page of them, newest first."""
+        total = self.db.execute("SELECT count(*) FROM documents WHERE reviewed_at IS NULL").fetchone()[0]
+        cols = [c for c in DOCUMENT_COLUMNS if c != "text"]
+        sql = (f"SELECT {', '.join(cols)} FROM documents WHERE reviewed_at IS NULL "
+               "ORDER BY added_at DESC, id DESC LIMIT ? OFFSET ?")
+        rows = self.db.execute(sql, [limit, offset]).fetchall()
+        return total, [_decode(dict(zip(cols, row, strict=True))) for row in rows]
+
+    def _update(self, doc_id: int, row: dict) -> None:
         assignments = ", ".join(f"{key} = ?" for key in row)
         self.db.conn.execute(f"UPDATE documents SET {assignments} WHERE id = ?", [*row.values(), doc_id])
-        return self.get(doc_id)
 
     def log(self, file: str, status: str, sha256: str | None = None, error: str | None = None,
             document_id: int | None = None) -> None:
@@ -230,23 +259,10 @@ class Store:
 
 
 def document_row(doc: ParsedDocument, parent_id: int | None = None) -> dict:
-    meta = doc.metadata
     stamp = now()
     return {
         "sha256": doc.sha256,
-        "title": meta.title,
-        "doc_type": meta.doc_type,
-        "date": meta.date,
-        "year": int(meta.date[:4]) if meta.date else None,
-        "municipality": meta.municipality.name if meta.municipality else None,
-        "municipality_ars": meta.municipality.ars if meta.municipality else None,
-        "district": meta.district.name if meta.district else None,
-        "district_ars": meta.district.ars if meta.district else None,
-        "state": meta.state,
-        "party": meta.party,
-        "parties": json.dumps(list(meta.parties or ([meta.party] if meta.party else [])), ensure_ascii=False),
-        "faction": meta.faction,
-        "topics": json.dumps(list(meta.topics), ensure_ascii=False),
+        **metadata_columns(doc.metadata),
         "text": doc.text,
         "pages": doc.pages,
         "chars": doc.chars,

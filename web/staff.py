@@ -1,4 +1,6 @@
-"""Staff pages: login, logout, upload of new documents, the import log.
+"""Staff pages: login, logout, upload of new documents, the import log, and the review of metadata
+(``/dokument/<id>/pruefen``: confirm or correct what was read from the file; ``/zu-pruefen``: the documents
+nobody has reviewed yet).
 
 Uploads are written to ``ARCHIVE_DIR/uploads/<random>/`` under server-made
 names (a uuid plus a suffix from a fixed list - never the name the browser
@@ -6,13 +8,15 @@ sent), ingested, and deleted again. The format is detected by the ingest
 package from the file's content; the suffix is only a hint.
 """
 
+import math
 import shutil
 import uuid
 from pathlib import Path, PurePath
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from archive import ArchiveError
+from archive import ArchiveError, InvalidCorrection, vocab
+from ingest import reference
 from web import security
 from web.context import get_archive
 
@@ -25,6 +29,9 @@ ACCEPT = ",".join((*ALLOWED_SUFFIXES, "application/pdf", "text/plain", "text/htm
                    "application/vnd.oasis.opendocument.text", "application/msword", "application/rtf"))
 STATUS_LABELS = {"added": "Neu", "unchanged": "Bereits vorhanden", "failed": "Fehler"}
 LOG_ROWS = 200
+REVIEW_PAGE = 50
+FIELD_LABELS = {"title": "Titel", "doc_type": "Typ", "date": "Datum", "municipality": "Kommune", "district": "Kreis",
+                "state": "Bundesland", "parties": "Parteien", "faction": "Fraktion", "topics": "Themen"}
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
@@ -120,3 +127,53 @@ def import_log():
         row["label"] = STATUS_LABELS.get(row["status"], row["status"])
         row["name"] = PurePath(row["file"] or "").name
     return render_template("import_log.html", rows=rows, limit=LOG_ROWS)
+
+
+# -- review of metadata ----------------------------------------------------
+
+
+@bp.route("/dokument/<int:doc_id>/pruefen", methods=["GET", "POST"])
+@security.login_required
+def review(doc_id: int):
+    archive = get_archive()
+    doc = archive.document(doc_id)
+    if request.method == "GET":
+        return _review_page(doc, form_values(doc), {})
+    values = {key: request.form.get(key, "") for key in FIELD_LABELS if key != "topics"}
+    values["topics"] = request.form.getlist("topics")
+    try:
+        archive.correct(doc_id, values)
+    except InvalidCorrection as exc:
+        return _review_page(doc, values, exc.errors), 400
+    flash("Die Angaben wurden gespeichert und als geprüft markiert.")
+    if request.form.get("then") == "next":
+        return redirect(_next_to_review())
+    return redirect(url_for("pages.document", doc_id=doc_id))
+
+
+def form_values(doc: dict) -> dict:
+    """The stored metadata as the review form shows it."""
+    return {"title": doc["title"] or "", "doc_type": doc["doc_type"], "date": doc["date"] or "",
+            "municipality": doc["municipality"] or "", "district": doc["district"] or "", "state": doc["state"] or "",
+            "parties": ", ".join(doc["parties"] or ([doc["party"]] if doc["party"] else [])),
+            "faction": doc["faction"] or "", "topics": list(doc["topics"] or [])}
+
+
+def _review_page(doc: dict, form: dict, errors: dict[str, str]):
+    return render_template("review.html", doc=doc, form=form, errors=errors, labels=FIELD_LABELS,
+                           doc_types=vocab.DOC_TYPES, topics=reference.topics(), states=reference.states(),
+                           parties=reference.parties())
+
+
+def _next_to_review() -> str:
+    _total, rows = get_archive().unreviewed(limit=1)
+    return url_for("staff.review", doc_id=rows[0]["id"]) if rows else url_for("staff.review_queue")
+
+
+@bp.get("/zu-pruefen")
+@security.login_required
+def review_queue():
+    page = max(request.args.get("seite", 1, type=int) or 1, 1)
+    total, rows = get_archive().unreviewed(REVIEW_PAGE, (page - 1) * REVIEW_PAGE)
+    return render_template("review_queue.html", rows=rows, total=total, page=page,
+                           pages=max(math.ceil(total / REVIEW_PAGE), 1))

@@ -1,0 +1,119 @@
+"""Staff review of metadata through the real app: confirm or correct, errors per field, the review queue."""
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from tests.test_web import login
+
+
+class Form(HTMLParser):
+    """The review form's current values: inputs, selected options, checked topics."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict = {"topics": []}
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and attrs.get("type") == "checkbox":
+            if "checked" in attrs:
+                self.values[name].append(attrs["value"])
+        elif tag == "input" and name:
+            self.values[name] = attrs.get("value") or ""
+        elif tag == "select":
+            self._select = name
+            self.values[name] = ""
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values[self._select] = attrs.get("value")
+
+    def handle_data(self, data):
+        if self._select and self.values[self._select] is None:
+            self.values[self._select] = data  # <option selected>Bayern</option> has no value attribute
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def form_of(html: str) -> dict:
+    parser = Form()
+    parser.feed(html[html.index('class="review-form"'):])
+    return parser.values
+
+
+def field_errors(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<p class="field-error" id="e-(\w+)">([^<]*)</p>', html))
+
+
+@pytest.fixture
+def staff(client):
+    login(client)
+    client.application.extensions["index"].refresh_interval = 0
+    return client
+
+
+def test_review_pages_need_a_login(client):
+    for url in ("/dokument/1/pruefen", "/zu-pruefen"):
+        response = client.get(url)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/anmelden?next=")
+    assert client.post("/dokument/1/pruefen", data={"title": "x"}).status_code == 400  # no CSRF token
+    assert "Angaben prüfen" not in client.get("/dokument/1").get_data(as_text=True)
+
+
+def test_the_form_shows_what_was_read_and_confirming_marks_the_document_reviewed(staff):
+    page = staff.get("/dokument/1").get_data(as_text=True)
+    assert "noch nicht geprüft" in page and "/dokument/1/pruefen" in page
+    form = form_of(staff.get("/dokument/1/pruefen").get_data(as_text=True))
+    stored = staff.get("/api/documents/1").get_json()
+    assert (form["title"], form["date"], form["municipality"]) == (stored["title"], stored["date"],
+                                                                  stored["municipality"])
+    assert form["topics"] == stored["topics"] and form["doc_type"] == stored["doc_type"]
+    response = staff.post("/dokument/1/pruefen", data=form)
+    assert response.status_code == 302 and response.headers["Location"] == "/dokument/1"
+    page = staff.get("/dokument/1").get_data(as_text=True)
+    assert "Die Angaben wurden gespeichert" in page and "von der Redaktion geprüft" in page
+    confirmed = staff.get("/api/documents/1").get_json()
+    assert confirmed["reviewed_at"] and confirmed["edited_fields"] == []
+    assert {k: confirmed[k] for k in ("title", "date", "topics", "parties")} == {
+        k: stored[k] for k in ("title", "date", "topics", "parties")}
+
+
+def test_a_correction_changes_the_facets_and_errors_come_back_per_field(staff):
+    html = staff.get("/dokument/1/pruefen").get_data(as_text=True)
+    form = form_of(html)
+    bad = {**form, "title": "<script>alert(1)</script>", "date": "31.02.2023", "municipality": "Brühl",
+           "district": "", "state": "", "topics": ["wohnen", "verkehr", "bildung", "kultur"]}
+    response = staff.post("/dokument/1/pruefen", data=bad)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert set(field_errors(page)) == {"date", "municipality", "topics"}
+    assert "Brühl (Rhein-Erft-Kreis)" in field_errors(page)["municipality"]
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page  # typed values come back escaped
+    assert staff.get("/api/documents/1").get_json()["reviewed_at"] is None  # nothing stored
+
+    good = {**form, "date": "2021-05-06", "municipality": "Brühl (Rhein-Neckar-Kreis)", "district": "",
+            "parties": "grüne", "topics": ["wohnen"]}
+    assert staff.post("/dokument/1/pruefen", data=good).status_code == 302
+    result = staff.get("/api/search?topic=wohnen&state=Baden-W%C3%BCrttemberg").get_json()
+    assert [hit["id"] for hit in result["hits"]] == [1]
+    hit = result["hits"][0]
+    assert (hit["party"], hit["date"], hit["district"]) == ("GRÜNE", "2021-05-06", "Rhein-Neckar-Kreis")
+    assert {"value": "2021", "label": "2021", "count": 1} in result["facets"]["year"]
+
+
+def test_the_queue_lists_unreviewed_documents_and_save_and_next_walks_it(staff):
+    queue = staff.get("/zu-pruefen").get_data(as_text=True)
+    ids = [int(i) for i in re.findall(r'href="/dokument/(\d+)/pruefen"', queue)]
+    assert sorted(ids) == [1, 2, 3, 4] and "4 Dokumente" in queue
+    seen = []
+    url = f"/dokument/{ids[0]}/pruefen"
+    while url.endswith("/pruefen"):
+        seen.append(int(url.split("/")[2]))
+        form = {**form_of(staff.get(url).get_data(as_text=True)), "then": "next"}
+        url = staff.post(url, data=form).headers["Location"]
+    assert url == "/zu-pruefen" and sorted(seen) == [1, 2, 3, 4]
+    assert "Alle Dokumente sind geprüft" in staff.get("/zu-pruefen").get_data(as_text=True)
