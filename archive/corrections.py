@@ -9,7 +9,7 @@ German, all at once (``InvalidCorrection.errors``).
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,7 +30,8 @@ FIELD_COLUMNS = {
     "faction": ("faction",),
     "topics": ("topics",),
 }
-PLACE_FIELDS = frozenset({"municipality", "district", "state"})
+# what staff confirm: a new parse of a reviewed document's file refreshes its text, not these
+REVIEWED_COLUMNS = frozenset(column for columns in FIELD_COLUMNS.values() for column in columns)
 MAX_TITLE = 300
 MAX_FACTION = 200
 MAX_TOPICS = 3
@@ -112,15 +113,6 @@ def changed_fields(current: dict, row: dict) -> list[str]:
               "topics": json.dumps(current.get("topics") or [], ensure_ascii=False)}
     return [field for field, columns in FIELD_COLUMNS.items()
             if any(stored.get(column) != row[column] for column in columns)]
-
-
-def kept_columns(edited: Iterable[str]) -> set[str]:
-    """Columns that a new parse must not overwrite after staff edited these form fields; the place is one
-    unit (a corrected Kommune keeps its Kreis and Bundesland)."""
-    edited = set(edited)
-    if edited & PLACE_FIELDS:
-        edited |= PLACE_FIELDS
-    return {column for field in edited for column in FIELD_COLUMNS.get(field, ())}
 
 
 def _single(value) -> str:

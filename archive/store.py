@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive.corrections import kept_columns
+from archive.corrections import REVIEWED_COLUMNS
 from archive.errors import NotFound
 from archive.rows import metadata_columns
 from ingest import ParsedDocument
@@ -199,20 +199,21 @@ class Store:
 
     def replace_parsed(self, doc_id: int, doc: ParsedDocument) -> dict:
         """Overwrite a document's text, metadata and status from a new parse of its original; keep its
-        id, name, parent, the time it was added and the columns staff corrected (``edited_fields``).
+        id, name, parent and the time it was added, and all of its metadata once staff reviewed it.
         Returns the row as ``get`` would."""
         row = document_row(doc)
         for key in ("sha256", "original_name", "added_at", "parent_id"):
             row.pop(key)
-        for column in kept_columns(self.get(doc_id, with_text=False)["edited_fields"]):
-            row.pop(column, None)
+        if self.get(doc_id, with_text=False)["reviewed_at"]:  # staff confirmed the metadata: theirs now
+            for column in REVIEWED_COLUMNS:
+                row.pop(column)
         self._update(doc_id, row)
         return self.get(doc_id)
 
     def correct(self, doc_id: int, changes: dict, edited: Iterable[str]) -> dict:
-        """Store staff-confirmed metadata (``changes``: column -> value) and mark the document reviewed; the
-        form fields staff changed (``edited``) are remembered, so that reprocessing keeps them. Call inside
-        ``transaction()``. Returns the row as ``get`` would."""
+        """Store staff-confirmed metadata (``changes``: column -> value) and mark the document reviewed, which
+        makes reprocessing keep it; the form fields staff changed (``edited``) are listed in ``edited_fields``
+        (what the extraction got wrong). Call inside ``transaction()``. Returns the row as ``get`` would."""
         fields = sorted({*self.get(doc_id, with_text=False)["edited_fields"], *edited})
         stamp = now()
         self._update(doc_id, {**changes, "reviewed_at": stamp, "updated_at": stamp,

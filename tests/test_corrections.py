@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 import ingest
 from archive import Archive, InvalidCorrection, SearchRequest
-from archive.corrections import changed_fields, kept_columns, parse_correction
+from archive.corrections import changed_fields, parse_correction
 from archive.search import BY_NAME
 
 BOCHUM = {"municipality": "Bochum", "municipality_ars": "059110000000", "district": "Bochum",
@@ -84,14 +84,14 @@ def test_a_kreis_alone_gives_the_state_and_empty_fields_stay_empty():
     assert (fixed.title, fixed.date, fixed.parties, fixed.faction, fixed.topics) == (None, None, (), None, ())
 
 
-def test_changed_fields_and_the_columns_a_new_parse_keeps():
+def test_changed_fields_are_those_whose_columns_differ():
     current = {**BOCHUM, "title": "Alt", "doc_type": "antrag", "date": "2023-03-14", "year": 2023,
                "party": "DIE LINKE", "parties": ["DIE LINKE", "SPD"], "faction": "Ratsfraktion",
                "topics": ["verkehr", "soziales"]}
     row = parse_correction(VALID, current).row()
     assert changed_fields(current, row) == ["title"]
-    assert kept_columns(["title"]) == {"title"}
-    assert kept_columns(["municipality"]) == {"municipality", "municipality_ars", "district", "district_ars", "state"}
+    moved = parse_correction({**VALID, "title": "Alt", "municipality": "Kiel"}, current).row()
+    assert changed_fields(current, moved) == ["municipality", "district", "state"]
 
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
@@ -144,15 +144,25 @@ def test_an_invalid_correction_stores_nothing(archive: Archive):
     assert archive.document(1) == before
 
 
-def test_a_new_parse_of_the_original_keeps_what_staff_corrected(archive: Archive):
+def test_a_new_parse_of_the_original_keeps_what_staff_confirmed(archive: Archive):
     original = archive.document(1)
     archive.correct(1, {**VALID, "title": "Von Hand", "municipality": "Kiel",
                         "parties": ", ".join(original["parties"]), "topics": original["topics"],
                         "faction": original["faction"] or "", "date": original["date"]})
+    archive.store.db.execute("UPDATE documents SET topics = '[]', text = '' WHERE id = 1")  # as if read badly
     parsed = ingest.parse_in_process(archive.original(1)[0])
     with archive.store.transaction():
         row = archive.store.replace_parsed(1, parsed)
     assert (row["title"], row["municipality"], row["district"], row["state"]) == (
         "Von Hand", "Kiel", "Kiel", "Schleswig-Holstein")
-    assert row["text"] == parsed.text and row["party"] == original["party"]
+    assert row["topics"] == [], "confirmed metadata is kept as it is, even where a new parse differs"
+    assert row["text"] == parsed.text, "the text is refreshed"
     assert row["reviewed_at"] and row["edited_fields"] == ["district", "municipality", "state", "title"]
+
+
+def test_a_new_parse_refreshes_the_metadata_of_an_unreviewed_document(archive: Archive):
+    archive.store.db.execute("UPDATE documents SET title = 'kaputt', topics = '[]' WHERE id = 1")
+    parsed = ingest.parse_in_process(archive.original(1)[0])
+    with archive.store.transaction():
+        row = archive.store.replace_parsed(1, parsed)
+    assert row["title"] == parsed.metadata.title and row["topics"] == list(parsed.metadata.topics)
