@@ -116,6 +116,10 @@ class Archive:
     def count(self) -> int:
         return self.store.count()
 
+    def review_stats(self) -> tuple[int, dict[str, int]]:
+        """Documents reviewed by staff, and per field how many of them staff corrected."""
+        return self.store.review_stats()
+
     def unreviewed(self, limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
         """The number of documents not yet reviewed by staff, and a page of them, newest first."""
         return self.store.unreviewed(limit, offset)

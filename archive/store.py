@@ -229,6 +229,13 @@ class Store:
         rows = self.db.execute(sql, [limit, offset]).fetchall()
         return total, [_decode(dict(zip(cols, row, strict=True))) for row in rows]
 
+    def review_stats(self) -> tuple[int, dict[str, int]]:
+        """How many documents staff reviewed, and per form field how many of them they corrected."""
+        reviewed = self.db.execute("SELECT count(*) FROM documents WHERE reviewed_at IS NOT NULL").fetchone()[0]
+        sql = ("SELECT field.value, count(*) FROM documents, json_each(documents.edited_fields) AS field "
+               "WHERE documents.reviewed_at IS NOT NULL GROUP BY field.value")
+        return reviewed, dict(self.db.execute(sql).fetchall())
+
     def _update(self, doc_id: int, row: dict) -> None:
         assignments = ", ".join(f"{key} = ?" for key in row)
         self.db.conn.execute(f"UPDATE documents SET {assignments} WHERE id = ?", [*row.values(), doc_id])

@@ -116,4 +116,19 @@ def test_the_queue_lists_unreviewed_documents_and_save_and_next_walks_it(staff):
         form = {**form_of(staff.get(url).get_data(as_text=True)), "then": "next"}
         url = staff.post(url, data=form).headers["Location"]
     assert url == "/zu-pruefen" and sorted(seen) == [1, 2, 3, 4]
-    assert "Alle Dokumente sind geprüft" in staff.get("/zu-pruefen").get_data(as_text=True)
+    page = staff.get("/zu-pruefen").get_data(as_text=True)
+    assert "Alle Dokumente sind geprüft" in page
+    assert "Von 4 geprüften Dokumenten" in page and "<th scope=\"row\">Titel</th><td>0</td><td>0 %</td>" in page
+
+
+def test_the_queue_counts_what_staff_corrected(staff):
+    url = "/dokument/2/pruefen"
+    form = form_of(staff.get(url).get_data(as_text=True))
+    assert staff.post(url, data={**form, "title": "Besserer Titel", "topics": ["kultur"]}).status_code == 302
+    assert staff.post("/dokument/3/pruefen", data=form_of(staff.get("/dokument/3/pruefen").get_data(
+        as_text=True))).status_code == 302
+    page = staff.get("/zu-pruefen").get_data(as_text=True)
+    assert "Von 2 geprüften Dokumenten" in page
+    assert '<th scope="row">Titel</th><td>1</td><td>50 %</td>' in page
+    assert '<th scope="row">Themen</th><td>1</td><td>50 %</td>' in page
+    assert '<th scope="row">Datum</th><td>0</td><td>0 %</td>' in page

@@ -175,5 +175,7 @@ def _next_to_review() -> str:
 def review_queue():
     page = max(request.args.get("seite", 1, type=int) or 1, 1)
     total, rows = get_archive().unreviewed(REVIEW_PAGE, (page - 1) * REVIEW_PAGE)
+    reviewed, corrected = get_archive().review_stats()
     return render_template("review_queue.html", rows=rows, total=total, page=page,
-                           pages=max(math.ceil(total / REVIEW_PAGE), 1))
+                           pages=max(math.ceil(total / REVIEW_PAGE), 1), reviewed=reviewed,
+                           corrected=[(label, corrected.get(field, 0)) for field, label in FIELD_LABELS.items()])
