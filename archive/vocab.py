@@ -14,6 +14,20 @@ DOC_TYPES = {
 }
 
 
+def topics() -> tuple:
+    """The controlled vocabulary of topics (``slug``, ``label``, ``scope``), in the order of topics.csv."""
+    return reference.topics()
+
+
+def states() -> tuple[str, ...]:
+    return reference.states()
+
+
+def parties() -> tuple[str, ...]:
+    """Canonical party names."""
+    return reference.parties()
+
+
 def fold(value: str) -> str:
     return reference.fold(value)
 

@@ -16,7 +16,6 @@ from pathlib import Path, PurePath
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from archive import ArchiveError, InvalidCorrection, vocab
-from ingest import reference
 from web import security
 from web.context import get_archive
 
@@ -161,8 +160,8 @@ def form_values(doc: dict) -> dict:
 
 def _review_page(doc: dict, form: dict, errors: dict[str, str]):
     return render_template("review.html", doc=doc, form=form, errors=errors, labels=FIELD_LABELS,
-                           doc_types=vocab.DOC_TYPES, topics=reference.topics(), states=reference.states(),
-                           parties=reference.parties())
+                           doc_types=vocab.DOC_TYPES, topics=vocab.topics(), states=vocab.states(),
+                           parties=vocab.parties())
 
 
 def _next_to_review() -> str:

@@ -1,0 +1,40 @@
+"""Imports point one way: search_app -> web -> archive -> ingest. Checked on the source, module by module."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# package -> top-level modules it must not import
+FORBIDDEN = {
+    "ingest": {"flask", "werkzeug", "sqlite3", "sqlite_utils", "whoosh", "archive", "web", "search_app"},
+    "archive": {"flask", "werkzeug", "web", "search_app"},
+    "web": {"ingest", "sqlite3", "sqlite_utils", "whoosh", "search_app"},
+}
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Top-level names of every module ``path`` imports, at any depth (functions included)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_no_package_imports_against_the_direction(package: str):
+    offences = {
+        str(path.relative_to(ROOT)): sorted(imported_modules(path) & FORBIDDEN[package])
+        for path in sorted((ROOT / package).rglob("*.py"))
+    }
+    assert {path: names for path, names in offences.items() if names} == {}
+
+
+def test_the_check_sees_imports_inside_functions(tmp_path: Path):
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from whoosh import index\n    import flask.json\n")
+    assert imported_modules(module) == {"whoosh", "flask"}
