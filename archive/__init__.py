@@ -116,6 +116,11 @@ class Archive:
     def count(self) -> int:
         return self.store.count()
 
+    def topic_evidence(self, doc_id: int) -> dict[str, tuple[str, ...]]:
+        """Topic slug -> the words of the document that suggest it (for staff reviewing the topics)."""
+        doc = self.store.get(doc_id)
+        return ingest.topic_evidence(doc["text"] or "", doc["title"])
+
     def review_stats(self) -> tuple[int, dict[str, int]]:
         """Documents reviewed by staff, and per field how many of them staff corrected."""
         return self.store.review_stats()

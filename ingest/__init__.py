@@ -18,6 +18,7 @@ from ingest.errors import (
     ToolMissing,
     UnsupportedFormat,
 )
+from ingest.metadata import topic_evidence
 from ingest.pipeline import iter_files, parse_file, parse_in_process, parse_many, read_text, sha256_of
 from ingest.records import NO_TEXT, OK, Attachment, ExtractedText, FailedAttachment, Metadata, ParsedDocument, Place
 from ingest.sandbox import Limits
@@ -48,4 +49,5 @@ __all__ = [
     "parse_many",
     "read_text",
     "sha256_of",
+    "topic_evidence",
 ]

@@ -2,6 +2,7 @@
 
 import pytest
 
+from ingest import topic_evidence
 from ingest.metadata import extract_metadata, prepare
 from ingest.metadata.dates import extract_date
 from ingest.metadata.doctype import extract_doc_type
@@ -284,3 +285,14 @@ def test_extract_metadata_full():
 )
 def test_faction_as_printed(text, expected):
     assert extract_faction(text) == expected
+
+
+def test_topic_evidence_names_the_words_as_written_title_first():
+    text = ("Antrag: Sozialticket für alle\nDer Preis im ÖPNV sinkt. Straßenbahn, Straßenbahn und Busse fahren "
+            "öfter. Die Mieten steigen.")
+    found = topic_evidence(text, "Sozialticket für alle")
+    assert found["verkehr"][:2] == ("Sozialticket", "Straßenbahn")
+    assert set(found["verkehr"]) <= {"Sozialticket", "Straßenbahn", "ÖPNV", "Busse"}
+    assert found["wohnen"] == ("Mieten",)
+    assert next(iter(found)) == "verkehr"  # strongest topic first
+    assert topic_evidence("Sehr geehrte Damen und Herren, vielen Dank.", None) == {}

@@ -67,8 +67,11 @@ def test_review_pages_need_a_login(client):
 def test_the_form_shows_what_was_read_and_confirming_marks_the_document_reviewed(staff):
     page = staff.get("/dokument/1").get_data(as_text=True)
     assert "noch nicht geprüft" in page and "/dokument/1/pruefen" in page
-    form = form_of(staff.get("/dokument/1/pruefen").get_data(as_text=True))
+    html = staff.get("/dokument/1/pruefen").get_data(as_text=True)
+    form = form_of(html)
     stored = staff.get("/api/documents/1").get_json()
+    for topic in stored["topics"]:
+        assert re.search(rf'value="{topic}"[^>]*>[^<]*</label>\s*<span class="evidence"', html), topic
     assert (form["title"], form["date"], form["municipality"]) == (stored["title"], stored["date"],
                                                                   stored["municipality"])
     assert form["topics"] == stored["topics"] and form["doc_type"] == stored["doc_type"]
@@ -103,6 +106,13 @@ def test_a_correction_changes_the_facets_and_errors_come_back_per_field(staff):
     hit = result["hits"][0]
     assert (hit["party"], hit["date"], hit["district"]) == ("GRÜNE", "2021-05-06", "Rhein-Neckar-Kreis")
     assert {"value": "2021", "label": "2021", "count": 1} in result["facets"]["year"]
+
+
+def test_the_words_that_suggest_a_topic_are_shown_under_it(staff):
+    [hit] = staff.get("/api/search?q=Sozialticket&municipality=Bochum").get_json()["hits"]
+    html = staff.get(f"/dokument/{hit['id']}/pruefen").get_data(as_text=True)
+    assert re.search(r'value="verkehr"[^>]*> Verkehr &amp; Mobilität</label>\s*<span class="evidence"[^>]*>'
+                     r'Sozialticket, Deutschlandtickets</span>', html)
 
 
 def test_the_queue_lists_unreviewed_documents_and_save_and_next_walks_it(staff):

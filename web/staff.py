@@ -160,6 +160,7 @@ def form_values(doc: dict) -> dict:
 
 def _review_page(doc: dict, form: dict, errors: dict[str, str]):
     return render_template("review.html", doc=doc, form=form, errors=errors, labels=FIELD_LABELS,
+                           evidence=get_archive().topic_evidence(doc["id"]),
                            doc_types=vocab.DOC_TYPES, topics=vocab.topics(), states=vocab.states(),
                            parties=vocab.parties())
 

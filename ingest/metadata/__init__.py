@@ -24,6 +24,12 @@ def prepare() -> None:
     _topics.prepare()
 
 
+def topic_evidence(text: str, title: str | None) -> dict[str, tuple[str, ...]]:
+    """Topic slug -> the words that suggest it (title words first), strongest topic first."""
+    prepare()
+    return _topics.evidence(clean(text[:MAX_CHARS]), title)
+
+
 def extract_metadata(text: str) -> Metadata:
     """All metadata fields the text supports; unknown fields stay None/empty."""
     prepare()

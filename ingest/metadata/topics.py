@@ -305,6 +305,44 @@ def scores(text: str, title: str | None) -> dict[str, float]:
     return out
 
 
+_WORD = re.compile(r"\w+(?:-\w+)*")
+
+
+def evidence(text: str, title: str | None, limit: int = 4) -> dict[str, tuple[str, ...]]:
+    """slug -> up to ``limit`` words of the title and text that matched the topic's keywords, as written,
+    title words first and then the most frequent; for every topic with evidence, strongest topic first.
+    What a person reviewing the topics sees as the reason for each."""
+    prepare()
+    spelled: dict[str, str] = {}
+    for word in _WORD.findall((title or "") + "\n" + text[:BODY_CHARS]):
+        spelled.setdefault(word.casefold(), word)
+    found = scores(text, title)
+    out = {}
+    for slug in sorted(found, key=lambda s: (-found[s], s)):
+        words: Counter = Counter()
+        for weight, part in ((1000, (title or "").casefold()), (1, text[:BODY_CHARS].casefold())):
+            for word in _matched_words(slug, part):
+                words[spelled.get(word, word)] += weight
+        out[slug] = tuple(word for word, _ in words.most_common(limit))
+    return out
+
+
+def _matched_words(slug: str, folded: str) -> list[str]:
+    """The whole words of ``folded`` in which one of the topic's stems matched."""
+    pattern, stems = _topics[slug]
+    words = []
+    for match in pattern.finditer(folded):
+        pos = match.start()
+        if any(stem.regex.match(folded, pos) and (not stem.word_start or _word_start(folded, pos)) for stem in stems):
+            start = pos
+            while start > 0 and (folded[start - 1].isalnum() or folded[start - 1] == "-"):
+                start -= 1
+            word = _WORD.match(folded, start)
+            if word:
+                words.append(word.group(0))
+    return words
+
+
 def lexicon_hits(body: str, title: str | None) -> dict[str, tuple[int, int]]:
     """slug -> (keyword hits in the body, hits in the title), only for topics with at least one hit."""
     prepare()
