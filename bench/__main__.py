@@ -95,6 +95,9 @@ def print_report(report: dict) -> None:
         for kind, row in ext["formats"].items():
             pages = f", {row['pages_per_s']} pages/s" if "pages_per_s" in row else ""
             print(f"  {kind:8} {row['files']:4} files: {row['docs_per_s']} docs/s{pages} ({row['failed']} failed)")
+        meta = ext["metadata"]
+        print(f"  metadata from parsed text: {meta['mean_ms']} ms/doc (p95 {meta['p95_ms']} ms), against "
+              f"{meta['parse_mean_ms']} ms/doc for parsing ({meta['docs']} docs, 1 worker)")
         e2e = ext["end_to_end"]
         print(f"  end-to-end ingest: {e2e['docs_per_s']} docs/s ({e2e['files']} files, {e2e['workers']} workers, "
               f"{e2e['failed']} failed)")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import ingest
 from archive import Archive
+from ingest import metadata
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "corpus" / "dev"
@@ -32,6 +33,7 @@ def corpus() -> tuple[str, list[Path], dict[str, str]]:
 def measure(work: Path) -> dict:
     name, files, kinds = corpus()
     per_kind = defaultdict(lambda: {"files": 0, "pages": 0, "seconds": 0.0, "failed": 0})
+    texts = []
     for path in files:
         started = time.monotonic()
         results = dict(ingest.parse_many([path], workers=1))
@@ -43,8 +45,25 @@ def measure(work: Path) -> dict:
             row["failed"] += 1
         else:
             row["pages"] += result.pages or 0
+            texts.append(result.text)
     formats = {kind: _rates(row) for kind, row in sorted(per_kind.items())}
-    return {"corpus": name, "formats": formats, "end_to_end": _end_to_end(work, files)}
+    parse_ms = 1000 * sum(row["seconds"] for row in per_kind.values()) / max(len(files), 1)
+    return {"corpus": name, "formats": formats, "metadata": _metadata_cost(texts, parse_ms),
+            "end_to_end": _end_to_end(work, files)}
+
+
+def _metadata_cost(texts: list[str], parse_ms: float) -> dict:
+    """Milliseconds per document to read the metadata from already parsed text, beside the parse itself."""
+    metadata.prepare()
+    times = []
+    for text in texts:
+        started = time.perf_counter()
+        metadata.extract_metadata(text)
+        times.append(1000 * (time.perf_counter() - started))
+    times.sort()
+    mean = sum(times) / max(len(times), 1)
+    return {"docs": len(times), "mean_ms": round(mean, 1), "p95_ms": round(times[int(0.95 * (len(times) - 1))], 1)
+            if times else 0.0, "parse_mean_ms": round(parse_ms, 1)}
 
 
 def _rates(row: dict) -> dict:
