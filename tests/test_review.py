@@ -5,7 +5,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.test_web import login
+from tests.docs import make_docx, motion_text
+from tests.fixtures.files import make_mail
+from tests.test_web import login, upload
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class Form(HTMLParser):
@@ -142,3 +146,15 @@ def test_the_queue_counts_what_staff_corrected(staff):
     assert '<th scope="row">Titel</th><td>1</td><td>50 %</td>' in page
     assert '<th scope="row">Themen</th><td>1</td><td>50 %</td>' in page
     assert '<th scope="row">Datum</th><td>0</td><td>0 %</td>' in page
+
+
+def test_an_uploaded_mail_links_the_review_of_each_attachment(staff, tmp_path):
+    lines = motion_text("Kiel", "Trinkbrunnen in der Innenstadt", "In Kiel werden zehn Trinkbrunnen aufgestellt.",
+                        date="04.09.2023", party="SPD")
+    attachment = make_docx(tmp_path / "antrag.docx", lines).read_bytes()
+    mail = make_mail("Antrag Trinkbrunnen", "Anbei unser Antrag.", [("antrag.docx", attachment, DOCX_MIME)])
+    html = upload(staff, [(mail, "weitergeleitet.eml")]).get_data(as_text=True)
+    reviews = re.findall(r'href="/dokument/(\d+)/pruefen"', html)
+    assert len(reviews) == 2, "the mail and its attachment"
+    attachment_id = reviews[1]
+    assert "Trinkbrunnen in der Innenstadt" in staff.get(f"/dokument/{attachment_id}/pruefen").get_data(as_text=True)

@@ -98,12 +98,12 @@ def ingest_uploads(files) -> list[dict]:
 def _outcome_row(name: str, outcome) -> dict:
     if outcome is None:
         return _row(name, "failed", None, "Datei wurde nicht verarbeitet")
-    return _row(name, outcome.status, outcome.id, outcome.error)
+    return _row(name, outcome.status, outcome.id, outcome.error, outcome.attachments)
 
 
-def _row(name: str, status: str, doc_id: int | None, error: str | None) -> dict:
+def _row(name: str, status: str, doc_id: int | None, error: str | None, attachments: tuple[int, ...] = ()) -> dict:
     return {"name": name, "status": status, "label": STATUS_LABELS.get(status, status), "id": doc_id,
-            "error": error}
+            "error": error, "attachments": attachments}
 
 
 def _suffix(filename: str) -> str:
