@@ -95,6 +95,11 @@ class Store:
                 docs.add_column(column, DOCUMENT_COLUMNS[column])
         if not any(index.columns == ["status"] for index in docs.indexes):
             docs.create_index(["status"])
+        # the review queue, newest first, without a scan (partial: reviewed documents leave it)
+        self.db.execute("CREATE INDEX IF NOT EXISTS documents_unreviewed ON documents (added_at, id) "
+                        "WHERE reviewed_at IS NULL")
+        self.db.execute("CREATE INDEX IF NOT EXISTS documents_reviewed ON documents (reviewed_at) "
+                        "WHERE reviewed_at IS NOT NULL")
         files = self.db.table("files")
         if not files.exists():
             files.create(
