@@ -1,5 +1,6 @@
 """Staff corrections of metadata: validation, storage in SQLite and the index, and survival of a new parse."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from hypothesis import strategies as st
 
 import ingest
 from archive import Archive, InvalidCorrection, SearchRequest
+from archive import store as store_module
 from archive.corrections import changed_fields, parse_correction
 from archive.search import BY_NAME
 
@@ -166,3 +168,22 @@ def test_a_new_parse_refreshes_the_metadata_of_an_unreviewed_document(archive: A
     with archive.store.transaction():
         row = archive.store.replace_parsed(1, parsed)
     assert row["title"] == parsed.metadata.title and row["topics"] == list(parsed.metadata.topics)
+
+
+def test_a_store_from_before_the_review_gets_its_columns_on_opening(store_dir: Path):
+    db = sqlite3.connect(store_dir / "archive.db")
+    db.execute("DROP INDEX documents_unreviewed")
+    db.execute("DROP INDEX documents_reviewed")
+    db.execute("ALTER TABLE documents DROP COLUMN reviewed_at")
+    db.execute("ALTER TABLE documents DROP COLUMN edited_fields")
+    db.commit()
+    db.close()
+    store_module._PREPARED.clear()  # as in a new process
+    archive = Archive.open(store_dir)
+    try:
+        assert archive.unreviewed()[0] == 4
+        assert archive.document(1)["edited_fields"] == [] and archive.document(1)["reviewed_at"] is None
+        archive.correct(1, {**VALID, "municipality": "Kiel"})
+        assert archive.unreviewed()[0] == 3 and archive.review_stats()[0] == 1
+    finally:
+        archive.close()
