@@ -278,6 +278,13 @@ def test_extract_metadata_full():
         ("SPD-OR-Fraktion Gremien Termin TOP Ö / N Ortschaftsrat Durlach 24.09.2025", "SPD-OR-Fraktion"),
         ("Redebeitrag der Fraktion Grüne Future. Ja, wir stimmen zu.", "Fraktion Grüne Future"),
         ("Die SPD-Fraktion im Abgeordnetenhaus wird aufgefordert, ...", None),
+        ("Die SPD-Fraktion im Abgeordnetenhaus und die Senatsmitglieder werden aufgefordert", None),
+        (
+            "Die Linksfraktion im Rat der Stadt Bochum fordert ein Sozialticket.",
+            "Linksfraktion im Rat der Stadt Bochum",
+        ),
+        ("Das von der SPD-Fraktion beschlossene Gesetz", None),
+        ("Wir fordern die SPD-Fraktion des Abgeordnetenhauses auf, zu handeln", None),
         ("Der Antrag soll in der Fraktion behandelt werden.", None),
         ("Wir sind eine Gruppe engagierter Menschen\nAntrag", None),
         ("Bürgerinitiative Pro Umgehung\nStellungnahme", None),

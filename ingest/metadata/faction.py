@@ -26,20 +26,32 @@ STOP = frozenset(
     "Stadtverordnete Ratsherr Ratsfrau Dr Vorsitzender Vorsitzende Fraktionsvorsitzender Fraktionsvorsitzende".split()
 )
 _NUMBER = re.compile(r"\d+[.:]\S*")  # dates, times, house numbers: "24.09.2025", "12:00"
-# What may follow a letterhead phrase on its line; a phrase followed by a lowercase word stands in a sentence
-# ("Die SPD-Fraktion im Abgeordnetenhaus wird aufgefordert ...") and names an addressee, not the author.
+# What may follow a letterhead phrase on its line. A phrase followed by a lowercase word stands in a sentence:
+# it is the author when it names its council and acts ("Die Linksfraktion im Rat der Stadt Bochum fordert ..."),
+# an addressee when it is asked or listed ("Die SPD-Fraktion im Abgeordnetenhaus wird aufgefordert ...",
+# "... und die Senatsmitglieder"), and a mere mention otherwise ("von der SPD-Fraktion beschlossenen").
 _LETTERHEAD_END = re.compile(r"\s*(?:$|[.,;:|()–/-]|\d|[A-ZÄÖÜ])")
+_COUNCIL_TAIL = re.compile(r"\s(?:im|in der|des|der)\s")
+_NOT_AUTHOR = frozenset("wird werden soll sollen möge mögen muss müssen und sowie oder auf zu ist sind".split())
 MAX_LEN = 120
 
 
 def extract_faction(text: str) -> str | None:
-    """The first letterhead phrase naming a faction or council group, or None."""
+    """The first letterhead phrase naming a faction or council group (or the faction acting in the first
+    sentence of a press release), or None."""
     for line in head_lines(text, 10):
         for m in FACTION.finditer(line):
             phrase = _until_stop(m.group(0))
-            if phrase and _LETTERHEAD_END.match(line, line.find(phrase, m.start()) + len(phrase)):
+            if phrase and _ends_as_author(phrase, line[line.find(phrase, m.start()) + len(phrase):]):
                 return phrase[:MAX_LEN]
     return None
+
+
+def _ends_as_author(phrase: str, rest: str) -> bool:
+    if _LETTERHEAD_END.match(rest):
+        return True
+    following = rest.split(maxsplit=1)
+    return bool(_COUNCIL_TAIL.search(phrase)) and bool(following) and following[0].strip(",;.") not in _NOT_AUTHOR
 
 
 def _until_stop(phrase: str) -> str | None:
