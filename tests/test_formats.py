@@ -93,6 +93,35 @@ def test_html_without_main_drops_page_chrome(tmp_path: Path):
     assert doc.text.split("\n") == ["Antrag", BODY, "Kosten | 19 €"]
 
 
+PAGE = ("<!DOCTYPE html><html><head><title>Sozialticket jetzt! – DIE LINKE. Ratsfraktion Herne</title>{meta}</head>"
+        "<body><header>DIE LINKE. Ratsfraktion Herne</header><main><h1>Sozialticket jetzt!</h1>"
+        "<p>Wir fordern ein Sozialticket für 19 Euro im Monat.</p>{extra}</main></body></html>")
+
+
+def test_html_page_keeps_its_publisher_and_date_as_a_letterhead(tmp_path: Path):
+    path = tmp_path / "pm.html"
+    meta = '<meta property="article:published_time" content="2023-03-13T10:00:00+01:00">'
+    path.write_text(PAGE.format(meta=meta, extra=""), encoding="utf-8")
+    doc = ingest.parse_file(path)
+    assert doc.text.split("\n")[:3] == ["DIE LINKE. Ratsfraktion Herne", "13.03.2023", "Sozialticket jetzt!"]
+    meta_ = doc.metadata
+    assert (meta_.title, meta_.date, meta_.municipality.name, meta_.party) == (
+        "Sozialticket jetzt!", "2023-03-13", "Herne", "DIE LINKE")
+
+
+def test_html_page_adds_nothing_its_main_text_already_has(tmp_path: Path):
+    path = tmp_path / "pm.html"
+    extra = "<p>DIE LINKE. Ratsfraktion Herne, 14. März 2023</p>"
+    path.write_text(PAGE.format(meta='<meta name="date" content="2023-03-13">', extra=extra), encoding="utf-8")
+    doc = ingest.parse_file(path)
+    assert doc.text.split("\n")[0] == "Sozialticket jetzt!"
+    assert doc.metadata.date == "2023-03-14"
+    site = tmp_path / "og.html"
+    site.write_text(PAGE.format(meta='<meta property="og:site_name" content="Grüne Herne">', extra=""),
+                    encoding="utf-8")
+    assert ingest.parse_file(site).text.split("\n")[0] == "Grüne Herne"
+
+
 def _attachments(tmp_path: Path) -> list[tuple[str, bytes, str]]:
     docx_file = make_docx(tmp_path / "a.docx", motion_text("Bochum", "Sozialticket", BODY))
     kiel = motion_text("Kiel", "Tempo 30", BODY.replace("Bochum", "Kiel"))

@@ -15,6 +15,9 @@ _ROLES = ("navigation", "banner", "contentinfo", "search", "complementary")
 _BLOCKS = ("p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "blockquote",
            "pre", "h1", "h2", "h3", "h4", "h5", "h6", "address", "figcaption", "header", "footer")
 _CHARSET = re.compile(rb"<meta[^>]+charset", re.IGNORECASE)
+_TITLE_PARTS = re.compile(r"\s+[–—|·»:-]\s+")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_ANY_DATE = re.compile(r"\b\d{1,2}\.\s?(?:\d{1,2}\.|[A-ZÄÖÜ][a-zäöü]+\s)\s?\d{2,4}\b")
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
 
 
@@ -38,13 +41,48 @@ def html_to_text(markup: bytes | str) -> str:
         document = lxml.html.document_fromstring(data, parser=parser)
     except etree.ParserError:
         return ""  # nothing but whitespace or comments: the pipeline reports "kein Text"
+    site, published = _site_name(document), _published(document)
     roots = document.xpath("//main") or document.xpath("//article")
     if not roots:
         roots = document.xpath("//body") or [document]
         _drop(roots[0], _BOILERPLATE)
     for root in roots:
         _drop(root, _NEVER)
-    return "\n".join(_text(root) for root in roots).strip()
+    text = "\n".join(_text(root) for root in roots).strip()
+    return "\n".join([*_letterhead(text, site, published), text]).strip()
+
+
+def _site_name(document) -> str | None:
+    """Who publishes the page: ``og:site_name``, else the last part of ``<title>`` ("Sozialticket jetzt! –
+    DIE LINKE. Ratsfraktion Bochum")."""
+    named = document.xpath("//meta[@property='og:site_name']/@content")
+    if named and named[0].strip():
+        return " ".join(named[0].split())
+    titles = document.xpath("//title/text()")
+    parts = _TITLE_PARTS.split(" ".join(titles[0].split())) if titles else []
+    return parts[-1].strip() if len(parts) > 1 and parts[-1].strip() else None
+
+
+def _published(document) -> str | None:
+    """The publication date the page declares (``article:published_time``, ``<time datetime>``), as DD.MM.YYYY."""
+    values = document.xpath("//meta[@property='article:published_time' or @name='date']/@content")
+    values += document.xpath("//time/@datetime")
+    for value in values:
+        found = _ISO_DATE.match(value.strip())
+        if found:
+            return f"{found[3]}.{found[2]}.{found[1]}"
+    return None
+
+
+def _letterhead(text: str, site: str | None, published: str | None) -> list[str]:
+    """Lines a printed document would have in its letterhead and the page keeps outside its main text:
+    the publisher's name and the date, each only when the main text lacks it."""
+    lines = []
+    if site and site.casefold() not in text.casefold():
+        lines.append(site)
+    if published and not _ANY_DATE.search(text[:2000]):
+        lines.append(published)
+    return lines
 
 
 def _encoding(data: bytes) -> str | None:
