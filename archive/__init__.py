@@ -19,7 +19,7 @@ from archive.index import rebuild as rebuild_index
 from archive.ingesting import Outcome, ingest_files
 from archive.reprocessing import reprocess
 from archive.search import SearchRequest, SearchResult, search
-from archive.store import Store
+from archive.store import MISSING, Store
 from ingest import NO_TEXT, Limits
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,13 @@ class Archive:
         """Documents reviewed by staff, and per field how many of them staff corrected."""
         return self.store.review_stats()
 
-    def unreviewed(self, limit: int = 50, offset: int = 0) -> tuple[int, list[dict]]:
-        """The number of documents not yet reviewed by staff, and a page of them, newest first."""
-        return self.store.unreviewed(limit, offset)
+    def unreviewed(self, limit: int = 50, offset: int = 0, missing: str | None = None) -> tuple[int, list[dict]]:
+        """The number of documents not yet reviewed by staff, and a page of them, newest first; ``missing``
+        ("date", "municipality", "party", "topics") keeps those that lack the field."""
+        if missing is not None and missing not in MISSING:
+            raise BadRequest(f"Unbekannte Angabe: {missing!r} (erlaubt: {', '.join(MISSING)})")
+        return self.store.unreviewed(limit, offset, missing)
+
+    def unreviewed_missing(self) -> dict[str, int]:
+        """How many unreviewed documents lack a date, a place, a party or topics."""
+        return self.store.unreviewed_missing()

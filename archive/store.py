@@ -54,6 +54,13 @@ DOCUMENT_COLUMNS = {
 # columns added after the first release: an older store gets them on opening
 ADDED_COLUMNS = ("status_message", "ocr", "ocr_confidence", "parent_id", "reviewed_at", "edited_fields")
 JSON_COLUMNS = ("parties", "topics", "edited_fields")
+# fields a document can lack, as SQL conditions (the review queue shows the gaps first on request)
+MISSING = {
+    "date": "date IS NULL",
+    "municipality": "(municipality_ars IS NULL AND district_ars IS NULL)",
+    "party": "party IS NULL",
+    "topics": "(topics IS NULL OR topics = '[]')",
+}
 EXTENSIONS = {"pdf": "pdf", "docx": "docx", "txt": "txt", "odt": "odt", "doc": "doc", "rtf": "rtf", "html": "html",
               "eml": "eml", "msg": "msg"}
 
@@ -225,14 +232,21 @@ class Store:
                               "edited_fields": json.dumps(fields)})
         return self.get(doc_id)
 
-    def unreviewed(self, limit: int, offset: int = 0) -> tuple[int, list[dict]]:
-        """How many documents no staff member has reviewed yet, and a page of them, newest first."""
-        total = self.db.execute("SELECT count(*) FROM documents WHERE reviewed_at IS NULL").fetchone()[0]
+    def unreviewed(self, limit: int, offset: int = 0, missing: str | None = None) -> tuple[int, list[dict]]:
+        """How many documents no staff member has reviewed yet, and a page of them, newest first; ``missing``
+        (a key of ``MISSING``) keeps only those without that field."""
+        where = "reviewed_at IS NULL" + (f" AND {MISSING[missing]}" if missing else "")
+        total = self.db.execute(f"SELECT count(*) FROM documents WHERE {where}").fetchone()[0]
         cols = [c for c in DOCUMENT_COLUMNS if c != "text"]
-        sql = (f"SELECT {', '.join(cols)} FROM documents WHERE reviewed_at IS NULL "
-               "ORDER BY added_at DESC, id DESC LIMIT ? OFFSET ?")
+        sql = f"SELECT {', '.join(cols)} FROM documents WHERE {where} ORDER BY added_at DESC, id DESC LIMIT ? OFFSET ?"
         rows = self.db.execute(sql, [limit, offset]).fetchall()
         return total, [_decode(dict(zip(cols, row, strict=True))) for row in rows]
+
+    def unreviewed_missing(self) -> dict[str, int]:
+        """Per key of ``MISSING``: how many unreviewed documents lack that field."""
+        sums = ", ".join(f"sum({condition})" for condition in MISSING.values())
+        row = self.db.execute(f"SELECT {sums} FROM documents WHERE reviewed_at IS NULL").fetchone()
+        return {key: count or 0 for key, count in zip(MISSING, row, strict=True)}
 
     def review_stats(self) -> tuple[int, dict[str, int]]:
         """How many documents staff reviewed, and per form field how many of them they corrected."""

@@ -1,6 +1,7 @@
 """Staff review of metadata through the real app: confirm or correct, errors per field, the review queue."""
 
 import re
+import sqlite3
 from html.parser import HTMLParser
 
 import pytest
@@ -158,3 +159,20 @@ def test_an_uploaded_mail_links_the_review_of_each_attachment(staff, tmp_path):
     assert len(reviews) == 2, "the mail and its attachment"
     attachment_id = reviews[1]
     assert "Trinkbrunnen in der Innenstadt" in staff.get(f"/dokument/{attachment_id}/pruefen").get_data(as_text=True)
+
+
+def test_the_queue_shows_documents_lacking_a_field_and_save_and_next_stays_with_them(staff, store_dir):
+    db = sqlite3.connect(store_dir / "archive.db")  # as if no topic had been found in two documents
+    with db:
+        db.execute("UPDATE documents SET topics = '[]' WHERE id IN (2, 3)")
+    db.close()
+    queue = staff.get("/zu-pruefen").get_data(as_text=True)
+    assert re.search(r"ohne Thema <span class=\"muted\">\(2\)</span>", queue)
+    gap = staff.get("/zu-pruefen?fehlt=topics").get_data(as_text=True)
+    listed = [int(i) for i in re.findall(r'href="/dokument/(\d+)/pruefen\?fehlt=topics"', gap)]
+    assert sorted(listed) == [2, 3] and "ohne Thema, neueste zuerst" in gap
+    url = f"/dokument/{listed[0]}/pruefen?fehlt=topics"
+    form = {**form_of(staff.get(url).get_data(as_text=True)), "topics": ["kultur"], "then": "next"}
+    assert form["fehlt"] == "topics"
+    assert staff.post(url, data=form).headers["Location"] == f"/dokument/{listed[1]}/pruefen?fehlt=topics"
+    assert staff.get("/zu-pruefen?fehlt=unsinn").status_code == 400

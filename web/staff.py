@@ -29,6 +29,8 @@ ACCEPT = ",".join((*ALLOWED_SUFFIXES, "application/pdf", "text/plain", "text/htm
 STATUS_LABELS = {"added": "Neu", "unchanged": "Bereits vorhanden", "failed": "Fehler"}
 LOG_ROWS = 200
 REVIEW_PAGE = 50
+GAP_LABELS = {"date": "ohne Datum", "municipality": "ohne Kommune/Kreis", "party": "ohne Partei",
+              "topics": "ohne Thema"}
 FIELD_LABELS = {"title": "Titel", "doc_type": "Typ", "date": "Datum", "municipality": "Kommune", "district": "Kreis",
                 "state": "Bundesland", "parties": "Parteien", "faction": "Fraktion", "topics": "Themen"}
 
@@ -146,7 +148,7 @@ def review(doc_id: int):
         return _review_page(doc, values, exc.errors), 400
     flash("Die Angaben wurden gespeichert und als geprüft markiert.")
     if request.form.get("then") == "next":
-        return redirect(_next_to_review())
+        return redirect(_next_to_review(request.form.get("fehlt") or None))
     return redirect(url_for("pages.document", doc_id=doc_id))
 
 
@@ -160,22 +162,29 @@ def form_values(doc: dict) -> dict:
 
 def _review_page(doc: dict, form: dict, errors: dict[str, str]):
     return render_template("review.html", doc=doc, form=form, errors=errors, labels=FIELD_LABELS,
+                           missing=request.values.get("fehlt") or None,
                            evidence=get_archive().topic_evidence(doc["id"]),
                            doc_types=vocab.DOC_TYPES, topics=vocab.topics(), states=vocab.states(),
                            parties=vocab.parties())
 
 
-def _next_to_review() -> str:
-    _total, rows = get_archive().unreviewed(limit=1)
-    return url_for("staff.review", doc_id=rows[0]["id"]) if rows else url_for("staff.review_queue")
+def _next_to_review(missing: str | None) -> str:
+    """The next document of the queue the reviewer works through (all, or those lacking a field)."""
+    _total, rows = get_archive().unreviewed(limit=1, missing=missing)
+    if rows:
+        return url_for("staff.review", doc_id=rows[0]["id"], fehlt=missing)
+    return url_for("staff.review_queue", fehlt=missing)
 
 
 @bp.get("/zu-pruefen")
 @security.login_required
 def review_queue():
     page = max(request.args.get("seite", 1, type=int) or 1, 1)
-    total, rows = get_archive().unreviewed(REVIEW_PAGE, (page - 1) * REVIEW_PAGE)
-    reviewed, corrected = get_archive().review_stats()
-    return render_template("review_queue.html", rows=rows, total=total, page=page,
+    missing = request.args.get("fehlt") or None
+    archive = get_archive()
+    total, rows = archive.unreviewed(REVIEW_PAGE, (page - 1) * REVIEW_PAGE, missing)
+    reviewed, corrected = archive.review_stats()
+    return render_template("review_queue.html", rows=rows, total=total, page=page, missing=missing,
                            pages=max(math.ceil(total / REVIEW_PAGE), 1), reviewed=reviewed,
+                           gaps=archive.unreviewed_missing(), gap_labels=GAP_LABELS,
                            corrected=[(label, corrected.get(field, 0)) for field, label in FIELD_LABELS.items()])
