@@ -71,9 +71,10 @@ class Archive:
                             names=names)
 
     def reprocess(self, status: str = NO_TEXT, workers: int | None = None,
-                  limits: Limits | None = None) -> Iterator[Outcome]:
-        """Parse the documents with ``status`` again from their originals (e.g. scans once OCR is installed)."""
-        return reprocess(self.store, self.index, status, workers=workers, limits=limits)
+                  limits: Limits | None = None, everything: bool = False) -> Iterator[Outcome]:
+        """Parse the documents with ``status`` again from their originals (e.g. scans once OCR is installed);
+        with ``everything``, all documents, updating those whose text or unreviewed metadata changed."""
+        return reprocess(self.store, self.index, status, workers=workers, limits=limits, everything=everything)
 
     def correct(self, doc_id: int, values: Mapping) -> dict:
         """Store the metadata staff confirmed or corrected (form values: see ``archive.corrections``) in SQLite

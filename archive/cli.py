@@ -98,25 +98,30 @@ def reindex_command(batch: int, archive_dir: Path) -> None:
 @click.command("reprocess")
 @click.option("--status", default=ingest.NO_TEXT, show_default=True,
               help="Parse again the documents stored with this status.")
+@click.option("--all", "everything", is_flag=True,
+              help="Parse every document again and update those whose text or metadata changed "
+                   "(after the extractors improved); metadata staff reviewed is kept.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON line per document instead of a summary.")
 @click.option("--workers", type=int, default=None, help="Parallel parse processes (default: all cores).")
 @archive_dir_option
-def reprocess_command(status: str, as_json: bool, workers: int | None, archive_dir: Path) -> None:
+def reprocess_command(status: str, everything: bool, as_json: bool, workers: int | None, archive_dir: Path) -> None:
     """Parse stored documents again from their originals, e.g. scans stored while OCR was missing.
 
     Documents whose status changes (a scan now read by OCR) are updated in
     place, same id, in SQLite and the index; the others are reported as
-    unchanged. Exit status 1 if any document failed.
+    unchanged. With --all every document is read again and updated where its
+    text or metadata comes out differently. Exit status 1 if any document failed.
 
     \b
     Examples:
       sudo apt-get install tesseract-ocr-deu poppler-utils
       flask --app search_app reprocess --status no-text
+      flask --app search_app reprocess --all
       flask --app search_app reprocess --json --workers 2 | jq .status
     """
     archive = _open(archive_dir)
     started = time.monotonic()
-    counts, failures = _report(archive.reprocess(status, workers=workers), as_json)
+    counts, failures = _report(archive.reprocess(status, workers=workers, everything=everything), as_json)
     archive.close()
     if not as_json:
         click.echo(f"Aktualisiert: {counts[UPDATED]}, unverändert: {counts[UNCHANGED]}, "

@@ -2,37 +2,54 @@
 
 Documents stored with status ``no-text`` (a scan while OCR was not available)
 are read again; those that now have text are updated in SQLite and the index,
-keeping their id, and attachments not stored before are added. Each document
-is committed on its own, index first, like an ingest batch.
+keeping their id, and attachments not stored before are added. With ``everything``
+every document is read again and updated where its text or metadata came out
+differently (after the extractors improved); metadata staff reviewed is kept.
+Each document is committed on its own, index first, like an ingest batch.
 """
 
 import logging
 from collections.abc import Iterator
 
 import ingest
+from archive.corrections import REVIEWED_COLUMNS
 from archive.errors import ArchiveError
 from archive.index import Index
 from archive.ingesting import FAILED, UNCHANGED, UPDATED, Outcome, log_failed_attachments, store_attachments
-from archive.store import Store
+from archive.store import Store, decoded_row
 
 log = logging.getLogger(__name__)
 
 
 def reprocess(store: Store, index: Index, status: str, *, workers: int | None = None,
-              limits: ingest.Limits | None = None) -> Iterator[Outcome]:
-    """Yield one Outcome per document with ``status``: updated, unchanged (same status again) or failed."""
-    by_path = {store.original_path(store.get(doc_id, with_text=False)["sha256"]): doc_id
-               for doc_id in store.ids_with_status(status)}
+              limits: ingest.Limits | None = None, everything: bool = False) -> Iterator[Outcome]:
+    """Yield one Outcome per document with ``status`` (with ``everything``: per document): updated,
+    unchanged (same status again; with ``everything``: same text and metadata) or failed."""
+    ids = store.all_ids() if everything else store.ids_with_status(status)
+    by_path = {store.original_path(store.get(doc_id, with_text=False)["sha256"]): doc_id for doc_id in ids}
     for path, result in ingest.parse_many(list(by_path), limits or ingest.Limits(), workers):
         doc_id = by_path[path]
-        name = store.get(doc_id, with_text=False)["original_name"]
+        stored = store.get(doc_id)
+        name = stored["original_name"]
         if isinstance(result, ingest.IngestError):
             log.warning("reprocessing document %s failed: %s", doc_id, result)
             yield _logged(store, Outcome(name, FAILED, doc_id, result.for_user(), str(result)), path)
-        elif result.status == status:
+        elif not _differs(stored, result, everything):
             yield Outcome(name, UNCHANGED, doc_id)
         else:
             yield _logged(store, _update(store, index, doc_id, name, result), path)
+
+
+def _differs(stored: dict, parsed: ingest.ParsedDocument, everything: bool) -> bool:
+    """Whether a new parse changes the document: its status; with ``everything`` also its text and the
+    metadata nobody reviewed."""
+    if not everything:
+        return parsed.status != stored["status"]
+    fresh = decoded_row(parsed, stored["id"])
+    columns = ["text", "status", "status_message", "pages"]
+    if not stored["reviewed_at"]:
+        columns += sorted(REVIEWED_COLUMNS)
+    return any(fresh[column] != stored[column] for column in columns)
 
 
 def _update(store: Store, index: Index, doc_id: int, name: str, doc: ingest.ParsedDocument) -> Outcome:

@@ -133,6 +133,9 @@ class Store:
             raise NotFound(f"no document {doc_id}")
         return _decode(dict(zip(cols, row, strict=True)))
 
+    def all_ids(self) -> list[int]:
+        return [row[0] for row in self.db.execute("SELECT id FROM documents ORDER BY id")]
+
     def ids_with_status(self, status: str) -> list[int]:
         return [row[0] for row in self.db.execute("SELECT id FROM documents WHERE status = ? ORDER BY id", [status])]
 

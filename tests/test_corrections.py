@@ -187,3 +187,20 @@ def test_a_store_from_before_the_review_gets_its_columns_on_opening(store_dir: P
         assert archive.unreviewed()[0] == 3 and archive.review_stats()[0] == 1
     finally:
         archive.close()
+
+
+def test_reprocess_all_refreshes_what_extraction_read_and_keeps_what_staff_reviewed(archive: Archive):
+    archive.correct(2, {**VALID, "title": "Von der Redaktion"})
+    archive.store.db.execute("UPDATE documents SET title = 'Alter Titel', faction = 'X Vorlage Nr.' WHERE id = 1")
+    archive.store.db.execute("UPDATE documents SET topics = '[]' WHERE id = 2")  # reviewed: staff's choice
+    archive.store.db.conn.commit()
+    archive.index.add([archive.document(1)])  # as an older extraction had indexed it
+    archive.index.refresh_interval = 0
+    assert archive.search(SearchRequest(q='titel:"Alter Titel"')).total == 1
+    outcomes = {o.id: o.status for o in archive.reprocess(everything=True, workers=1)}
+    assert outcomes == {1: "updated", 2: "unchanged", 3: "unchanged", 4: "unchanged"}
+    fresh = archive.document(1)
+    assert fresh["title"] != "Alter Titel" and fresh["faction"] != "X Vorlage Nr."
+    assert (archive.document(2)["title"], archive.document(2)["topics"]) == ("Von der Redaktion", [])
+    assert archive.search(SearchRequest(q='titel:"Alter Titel"')).total == 0
+    assert [o.status for o in archive.reprocess(everything=True, workers=1)] == ["unchanged"] * 4
