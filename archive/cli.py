@@ -122,10 +122,15 @@ def reprocess_command(status: str, everything: bool, as_json: bool, workers: int
     archive = _open(archive_dir)
     started = time.monotonic()
     counts, failures = _report(archive.reprocess(status, workers=workers, everything=everything), as_json)
+    if everything and counts[UPDATED]:
+        # Whoosh keeps the replaced versions in its segments' statistics until they are merged away; after
+        # many updates a rebuild gives the ranking a fresh index would have
+        archive.reindex()
     archive.close()
     if not as_json:
         click.echo(f"Aktualisiert: {counts[UPDATED]}, unverändert: {counts[UNCHANGED]}, "
-                   f"fehlgeschlagen: {counts[FAILED]} – in {time.monotonic() - started:.1f} s")
+                   f"fehlgeschlagen: {counts[FAILED]} – in {time.monotonic() - started:.1f} s"
+                   + (" (Suchindex neu aufgebaut)" if everything and counts[UPDATED] else ""))
         _failures(failures)
     sys.exit(1 if failures else 0)
 

@@ -2,11 +2,13 @@
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from whoosh import index
 
 from tests.docs import make_docx, make_pdf, motion_text
 
@@ -85,8 +87,28 @@ def test_reindex_rebuilds_from_sqlite(inbox: Path, tmp_path: Path):
     assert "1 Dokumente indexiert" in proc.stdout
 
 
+def test_reprocess_all_updates_what_changed_and_rebuilds_the_index(inbox: Path, tmp_path: Path):
+    store = tmp_path / "store"
+    flask("ingest", str(inbox / "a.docx"), str(inbox / "unter" / "b.pdf"), archive_dir=store)
+    db = sqlite3.connect(store / "archive.db")  # as an older extractor had read the title
+    with db:
+        db.execute("UPDATE documents SET title = 'Alter Titel' WHERE id = 1")
+    db.close()
+    proc = flask("reprocess", "--all", archive_dir=store)
+    assert proc.returncode == 0, proc.stderr
+    assert "Aktualisiert: 1, unverändert: 1, fehlgeschlagen: 0" in proc.stdout
+    assert "Suchindex neu aufgebaut" in proc.stdout
+    reader = index.open_dir(str(store / "index")).reader()
+    try:
+        assert reader.doc_count() == reader.doc_count_all() == 2  # no replaced versions left behind
+    finally:
+        reader.close()
+    again = flask("reprocess", "--all", "--json", archive_dir=store)
+    assert [json.loads(line)["status"] for line in again.stdout.splitlines()] == ["unchanged", "unchanged"]
+
+
 def test_every_command_has_examples_in_help(tmp_path: Path):
-    for command in ("ingest", "inspect", "reindex"):
+    for command in ("ingest", "inspect", "reindex", "reprocess"):
         proc = flask(command, "--help", archive_dir=tmp_path / "store")
         assert proc.returncode == 0
         assert "Examples:" in proc.stdout and f"flask --app search_app {command}" in proc.stdout
