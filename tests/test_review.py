@@ -120,6 +120,15 @@ def test_the_words_that_suggest_a_topic_are_shown_under_it(staff):
                      r'Sozialticket, Deutschlandtickets</span>', html)
 
 
+def test_the_start_of_the_text_is_shown_beside_the_form_escaped(staff):
+    [hit] = staff.get("/api/search?q=Webseite&municipality=Hannover").get_json()["hits"]
+    html = staff.get(f"/dokument/{hit['id']}/pruefen").get_data(as_text=True)
+    source = html[html.index('<pre class="source-text">'):html.index("</pre>")]
+    assert "Sicherheit der Webseite der Stadt" in source
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in source and "<script>" not in source
+    assert f'href="/dokument/{hit["id"]}/original"' in html
+
+
 def test_the_queue_lists_unreviewed_documents_and_save_and_next_walks_it(staff):
     queue = staff.get("/zu-pruefen").get_data(as_text=True)
     ids = [int(i) for i in re.findall(r'href="/dokument/(\d+)/pruefen"', queue)]

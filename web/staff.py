@@ -29,6 +29,7 @@ ACCEPT = ",".join((*ALLOWED_SUFFIXES, "application/pdf", "text/plain", "text/htm
 STATUS_LABELS = {"added": "Neu", "unchanged": "Bereits vorhanden", "failed": "Fehler"}
 LOG_ROWS = 200
 REVIEW_PAGE = 50
+SOURCE_CHARS = 4000  # the start of the text shown beside the review form: letterhead, title, first paragraphs
 GAP_LABELS = {"date": "ohne Datum", "municipality": "ohne Kommune/Kreis", "party": "ohne Partei",
               "topics": "ohne Thema"}
 FIELD_LABELS = {"title": "Titel", "doc_type": "Typ", "date": "Datum", "municipality": "Kommune", "district": "Kreis",
@@ -161,7 +162,9 @@ def form_values(doc: dict) -> dict:
 
 
 def _review_page(doc: dict, form: dict, errors: dict[str, str]):
+    text = (doc.get("text") or "").strip()
     return render_template("review.html", doc=doc, form=form, errors=errors, labels=FIELD_LABELS,
+                           source=text[:SOURCE_CHARS], source_cut=len(text) > SOURCE_CHARS,
                            missing=request.values.get("fehlt") or None,
                            evidence=get_archive().topic_evidence(doc["id"]),
                            doc_types=vocab.DOC_TYPES, topics=vocab.topics(), states=vocab.states(),
