@@ -149,7 +149,7 @@ def review(doc_id: int):
         return _review_page(doc, values, exc.errors), 400
     flash("Die Angaben wurden gespeichert und als geprüft markiert.")
     if request.form.get("then") == "next":
-        return redirect(_next_to_review(request.form.get("fehlt") or None))
+        return redirect(_next_to_review(_gap(request.form.get("fehlt"))))
     return redirect(url_for("pages.document", doc_id=doc_id))
 
 
@@ -165,10 +165,15 @@ def _review_page(doc: dict, form: dict, errors: dict[str, str]):
     text = (doc.get("text") or "").strip()
     return render_template("review.html", doc=doc, form=form, errors=errors, labels=FIELD_LABELS,
                            source=text[:SOURCE_CHARS], source_cut=len(text) > SOURCE_CHARS,
-                           missing=request.values.get("fehlt") or None,
+                           missing=_gap(request.values.get("fehlt")),
                            evidence=get_archive().topic_evidence(doc["id"]),
                            doc_types=vocab.DOC_TYPES, topics=vocab.topics(), states=vocab.states(),
                            parties=vocab.parties())
+
+
+def _gap(value: str | None) -> str | None:
+    """The queue's "lacking a field" choice carried through the review form; anything else means none."""
+    return value if value in GAP_LABELS else None
 
 
 def _next_to_review(missing: str | None) -> str:
