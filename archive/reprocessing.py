@@ -29,7 +29,7 @@ def reprocess(store: Store, index: Index, status: str, *, workers: int | None = 
     by_path = {store.original_path(store.get(doc_id, with_text=False)["sha256"]): doc_id for doc_id in ids}
     for path, result in ingest.parse_many(list(by_path), limits or ingest.Limits(), workers):
         doc_id = by_path[path]
-        stored = store.get(doc_id)
+        stored = store.get(doc_id, with_text=everything)  # the text only when it is compared
         name = stored["original_name"]
         if isinstance(result, ingest.IngestError):
             log.warning("reprocessing document %s failed: %s", doc_id, result)
