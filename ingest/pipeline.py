@@ -75,7 +75,7 @@ def _document(path: Path, label: str, max_file_bytes: int, depth: int, name: str
         format=fmt,
         text=extracted.text,
         pages=extracted.pages,
-        metadata=metadata.extract_metadata(extracted.text),
+        metadata=metadata.extract_metadata(extracted.text, extracted.emphasis),
         ocr=extracted.ocr,
         ocr_confidence=extracted.ocr_confidence,
         status=extracted.status,

@@ -13,6 +13,23 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Emphasis:
+    """A line the file itself marks as prominent: a heading style, bold type or a font larger than the body.
+
+    ``level`` 1 is a title or top-level heading (largest type, ``<h1>``, the "Title"/"Heading 1" style), 2 a lower
+    heading or a bold line, 3 a line only slightly larger than the body text. TXT files have none.
+    """
+
+    text: str
+    level: int = 2
+
+
+# Metadata.confidence keys: how sure the extraction is of each field, 0..1 (below UNSURE: shown as "unsicher").
+CONFIDENCE_FIELDS = ("doc_type", "title", "date", "municipality", "party", "topics")
+UNSURE = 0.5
+
+
+@dataclass(frozen=True)
 class Metadata:
     """What the metadata extractors read from a document's text."""
 
@@ -26,6 +43,7 @@ class Metadata:
     parties: tuple[str, ...] = ()
     faction: str | None = None
     topics: tuple[str, ...] = ()
+    confidence: dict[str, float] = field(default_factory=dict, compare=False)  # CONFIDENCE_FIELDS -> 0..1
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,7 @@ class ExtractedText:
     ocr_confidence: float | None = None  # mean word confidence 0..100 when ocr
     status: str = OK
     status_message: str | None = None  # German, for staff, when status is not OK
+    emphasis: tuple[Emphasis, ...] = ()  # prominent lines in document order (headings, bold, large type)
 
 
 @dataclass(frozen=True)

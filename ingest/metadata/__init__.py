@@ -4,15 +4,15 @@ Pure functions over text, no I/O after ``prepare()``. The pipeline calls ``prepa
 process (so forked workers share the built indexes) and ``extract_metadata`` once per document.
 """
 
+from ingest.metadata import doctype as _doctype
 from ingest.metadata import parties as _parties
 from ingest.metadata import places as _places
 from ingest.metadata import topics as _topics
-from ingest.metadata.dates import extract_date
-from ingest.metadata.doctype import extract_doc_type
+from ingest.metadata.dates import find_date
 from ingest.metadata.faction import extract_faction
 from ingest.metadata.text import clean
 from ingest.metadata.titles import extract_title
-from ingest.records import Metadata
+from ingest.records import Emphasis, Metadata
 
 MAX_CHARS = 200_000
 
@@ -30,22 +30,34 @@ def topic_evidence(text: str, title: str | None) -> dict[str, tuple[str, ...]]:
     return _topics.evidence(clean(text[:MAX_CHARS]), title)
 
 
-def extract_metadata(text: str) -> Metadata:
-    """All metadata fields the text supports; unknown fields stay None/empty."""
+def extract_metadata(text: str, emphasis: tuple[Emphasis, ...] = ()) -> Metadata:
+    """All metadata fields the text supports; unknown fields stay None/empty. ``emphasis`` are the lines the file
+    marks as prominent (headings, bold, large type), when its format has typography."""
     prepare()
     text = clean(text[:MAX_CHARS])
     title = extract_title(text, _places.is_place_name)
     place = _places.extract_place(text)
     authors = _parties.extract_parties(text)
+    doc_type, doc_type_confidence = _doctype.classify(text)
+    date, date_confidence = find_date(text)
+    topics = _topics.extract_topics(text, title)
     return Metadata(
-        doc_type=extract_doc_type(text),
+        doc_type=doc_type,
         title=title,
-        date=extract_date(text),
+        date=date,
         municipality=place.municipality,
         district=place.district,
         state=place.state,
         party=authors[0] if authors else None,
         parties=authors,
         faction=extract_faction(text),
-        topics=_topics.extract_topics(text, title),
+        topics=topics,
+        confidence={
+            "doc_type": doc_type_confidence,
+            "title": 0.8 if title else 0.0,
+            "date": date_confidence,
+            "municipality": place.confidence,
+            "party": _parties.confidence(authors),
+            "topics": _topics.confidence(text, title, topics),
+        },
     )

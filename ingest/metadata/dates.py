@@ -74,15 +74,24 @@ def _stand_date(line: str) -> str | None:
 
 def extract_date(text: str) -> str | None:
     """The document's date in ISO form, from the letterhead; None if none is printed there."""
+    return find_date(text)[0]
+
+
+SURE, UNMARKED = 0.9, 0.55
+
+
+def find_date(text: str) -> tuple[str | None, float]:
+    """``(date, confidence)``: a date after "den", "Datum:", "Ort, " is sure; the first other letterhead date
+    (not after "Sitzung", "bis", ...) is a guess; no date gives ``(None, 0.0)``."""
     fallback = None
     for line in head_lines(text, 18):
         for start, iso in dates_in(line):
             before = line[:start]
             if OWN_MARKER.search(before):
-                return iso
+                return iso, SURE
             if fallback is None and not FOREIGN_MARKER.search(before):
                 fallback = iso
         stand = _stand_date(line)
         if stand:
-            return stand
-    return fallback
+            return stand, SURE
+    return fallback, (UNMARKED if fallback else 0.0)

@@ -52,6 +52,16 @@ def _labelled(lines: list[str]) -> str | None:
 
 def extract_doc_type(text: str) -> str:
     """One of DOC_TYPES; "sonstiges" when no type word is found."""
+    return classify(text)[0]
+
+
+# How sure each way of deciding is: a type word alone on a letterhead line, one within a letterhead line,
+# "Antrag: ..." further down, the body's wording, nothing found.
+ALONE, IN_HEAD, LABELLED_LINE, BODY, NOTHING = 0.95, 0.8, 0.75, 0.55, 0.3
+
+
+def classify(text: str) -> tuple[str, float]:
+    """``(doc_type, confidence)``, see extract_doc_type."""
     head = head_lines(text, 12)
     for line in head:  # a line that is only a type word ("Resolution", "Haushaltsrede") beats one in a sentence
         if len(line) <= 40 and len(line.split()) <= 4:
@@ -59,17 +69,17 @@ def extract_doc_type(text: str) -> str:
             for doc_type, pattern in TYPE_WORDS:
                 m = pattern.match(bare)
                 if m and re.fullmatch(r"[\s\d/.–-]*", bare[m.end():]):
-                    return doc_type
+                    return doc_type, ALONE
     for line in head:
         for doc_type, pattern in TYPE_WORDS:
             if pattern.search(line):
-                return doc_type
+                return doc_type, IN_HEAD
     labelled = _labelled(head_lines(text, LABEL_LINES)[len(head):])
     if labelled:
-        return labelled
+        return labelled, LABELLED_LINE
     body = text[:6000]
     if BODY_MOTION.search(body):
-        return "antrag"
+        return "antrag", BODY
     if BODY_PRESS.search(body[:3000]):
-        return "pressemitteilung"
-    return "sonstiges"
+        return "pressemitteilung", BODY
+    return "sonstiges", NOTHING

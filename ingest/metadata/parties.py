@@ -90,3 +90,11 @@ def _co_authors(text: str) -> list[str]:
             if named:
                 return named
     return []
+
+
+def confidence(authors: tuple[str, ...]) -> float:
+    """One party named as the author is sure; several (a joint motion, or a letterhead naming more than one) less;
+    none gives 0."""
+    if not authors:
+        return 0.0
+    return 0.85 if len(authors) == 1 else 0.65

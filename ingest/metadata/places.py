@@ -1,5 +1,6 @@
 """Municipality, district and state from place names in the letterhead and body, resolved with the gazetteer."""
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -127,6 +128,15 @@ class PlaceResult:
     municipality: Place | None = None
     district: Place | None = None
     state: str | None = None
+    confidence: float = 0.0  # 0..1: how clearly the chosen place beats the others
+
+
+def _confidence(best: float, second: float, ambiguous: bool) -> float:
+    """The winner's share of the two best scores, damped when the evidence is thin or the name has namesakes
+    that the text does not tell apart."""
+    share = best / (best + second) if best + second else 0.0
+    strength = 1 - math.exp(-best / 4)
+    return round(share * strength * (0.7 if ambiguous else 1.0), 3)
 
 
 def _phrases(line: str):
@@ -246,16 +256,19 @@ def extract_place(text: str) -> PlaceResult:
             _add(muni, city, min(hits, 5) * 0.6)
     best_muni = max(muni, key=muni.get, default=None)
     best_dist = max(dist, key=dist.get, default=None)
+    ranked = [*sorted([*muni.values(), *dist.values()], reverse=True), 0.0, 0.0]
     if best_dist and (best_muni is None or dist[best_dist] >= muni[best_muni]):
         d = _index.district_by_name[best_dist][0]
-        return PlaceResult(None, Place(d.name, d.ars), d.state)
+        ambiguous = len(_index.district_by_name[best_dist]) > 1
+        return PlaceResult(None, Place(d.name, d.ars), d.state, _confidence(ranked[0], ranked[1], ambiguous))
     if best_muni is None:
         return PlaceResult()
     if best_muni in parts:  # only a part of an unnamed town: no municipality; its namesakes are mostly nearby
         return PlaceResult(state=_pick(best_muni, text[:20000], dist).state)
     m = _pick(best_muni, text[:20000], dist)
     d = reference.district_by_ars(m.district_ars)
-    return PlaceResult(Place(m.name, m.ars), Place(d.name, d.ars) if d else None, m.state)
+    confidence = _confidence(ranked[0], ranked[1], len(_index.by_name[best_muni]) > 1)
+    return PlaceResult(Place(m.name, m.ars), Place(d.name, d.ars) if d else None, m.state, confidence)
 
 
 def is_place_name(line: str) -> bool:

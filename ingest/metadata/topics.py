@@ -376,3 +376,16 @@ def extract_topics(text: str, title: str | None) -> tuple[str, ...]:
         return extract_topics_by_rules(text, title)
     feats = topic_model.features(text, title, lexicon_hits(text, title))
     return topic_model.decide(topic_model.probabilities(feats))
+
+
+def confidence(text: str, title: str | None, chosen: tuple[str, ...]) -> float:
+    """How clearly the chosen topics stand out: the weakest chosen topic's score against MIN_SCORE and against the
+    strongest topic left out. 0 without topics."""
+    if not chosen:
+        return 0.0
+    found = scores(text, title)
+    weakest = min(found.get(slug, 0.0) for slug in chosen)
+    left_out = max((v for s, v in found.items() if s not in chosen), default=0.0)
+    margin = weakest / (weakest + left_out) if weakest + left_out else 0.0
+    strength = min(weakest / (2 * MIN_SCORE), 1.0)
+    return round(margin * strength, 3)
