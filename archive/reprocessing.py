@@ -3,8 +3,8 @@
 Documents stored with status ``no-text`` (a scan while OCR was not available)
 are read again; those that now have text are updated in SQLite and the index,
 keeping their id, and attachments not stored before are added. With ``everything``
-every document is read again and updated where its text or metadata came out
-differently (after the extractors improved); metadata staff reviewed is kept.
+every document is read again and updated where its text, metadata or the extraction's confidence came out
+differently (after the extractors improved); metadata staff reviewed is kept, with its confidence.
 Each document is committed on its own, index first, like an ingest batch.
 """
 
@@ -16,7 +16,7 @@ from archive.corrections import REVIEWED_COLUMNS
 from archive.errors import ArchiveError
 from archive.index import Index
 from archive.ingesting import FAILED, UNCHANGED, UPDATED, Outcome, log_failed_attachments, store_attachments
-from archive.store import Store, decoded_row
+from archive.store import EXTRACTION_RECORD, Store, decoded_row
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +42,13 @@ def reprocess(store: Store, index: Index, status: str, *, workers: int | None = 
 
 def _differs(stored: dict, parsed: ingest.ParsedDocument, everything: bool) -> bool:
     """Whether a new parse changes the document: its status; with ``everything`` also its text and the
-    metadata nobody reviewed."""
+    metadata nobody reviewed, with its confidence (recorded for documents stored before there was one)."""
     if not everything:
         return parsed.status != stored["status"]
     fresh = decoded_row(parsed, stored["id"])
     columns = ["text", "status", "status_message", "pages"]
     if not stored["reviewed_at"]:
-        columns += sorted(REVIEWED_COLUMNS)
+        columns += [*sorted(REVIEWED_COLUMNS), *EXTRACTION_RECORD]
     return any(fresh[column] != stored[column] for column in columns)
 
 

@@ -4,21 +4,26 @@ Tables: ``documents`` (metadata, text, status; ``parent_id`` links a mail's
 attachment to the mail), ``files`` (one row per
 original, content-addressed by sha256) and ``ingest_log`` (one row per
 file seen by an ingest run).
+
+A document keeps how sure the extraction was of each metadata field (``confidence``, JSON: field -> 0..1, and
+``min_confidence``, the lowest of them) as the extraction's record: staff reviewing the metadata do not change it.
 """
 
 import json
+import math
 import shutil
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from archive.corrections import REVIEWED_COLUMNS
-from archive.errors import NotFound
+from archive.errors import BadRequest, NotFound
 from archive.rows import metadata_columns
 from ingest import ParsedDocument
+from ingest.records import CONFIDENCE_FIELDS, UNSURE
 
 DOCUMENT_COLUMNS = {
     "id": int,
@@ -50,10 +55,20 @@ DOCUMENT_COLUMNS = {
     "parent_id": int,
     "reviewed_at": str,
     "edited_fields": str,
+    "confidence": str,
+    "min_confidence": float,
 }
 # columns added after the first release: an older store gets them on opening
-ADDED_COLUMNS = ("status_message", "ocr", "ocr_confidence", "parent_id", "reviewed_at", "edited_fields")
-JSON_COLUMNS = ("parties", "topics", "edited_fields")
+ADDED_COLUMNS = ("status_message", "ocr", "ocr_confidence", "parent_id", "reviewed_at", "edited_fields",
+                 "confidence", "min_confidence")
+JSON_COLUMNS = ("parties", "topics", "edited_fields")  # JSON lists
+JSON_OBJECT_COLUMNS = ("confidence",)
+# what a new parse of a reviewed document keeps: the confidence of the extraction staff reviewed
+EXTRACTION_RECORD = ("confidence", "min_confidence")
+# the review queue's orders: newest first, or the least certain extraction first (documents stored before
+# confidence was recorded last), newest first among equals; each one scan of a partial index
+QUEUE_ORDER = "added_at DESC, id DESC"
+UNSURE_ORDER = "min_confidence IS NULL, min_confidence, added_at DESC, id DESC"
 # fields a document can lack, as SQL conditions (the review queue shows the gaps first on request)
 MISSING = {
     "date": "date IS NULL",
@@ -107,6 +122,9 @@ class Store:
                         "WHERE reviewed_at IS NULL")
         self.db.execute("CREATE INDEX IF NOT EXISTS documents_reviewed ON documents (reviewed_at) "
                         "WHERE reviewed_at IS NOT NULL")
+        # the review queue, least certain first (ORDER BY UNSURE_ORDER; also counts the uncertain ones)
+        self.db.execute("CREATE INDEX IF NOT EXISTS documents_unreviewed_unsure ON documents "
+                        "(min_confidence IS NULL, min_confidence, added_at DESC, id DESC) WHERE reviewed_at IS NULL")
         files = self.db.table("files")
         if not files.exists():
             files.create(
@@ -214,13 +232,13 @@ class Store:
 
     def replace_parsed(self, doc_id: int, doc: ParsedDocument) -> dict:
         """Overwrite a document's text, metadata and status from a new parse of its original; keep its
-        id, name, parent and the time it was added, and all of its metadata once staff reviewed it.
-        Returns the row as ``get`` would."""
+        id, name, parent and the time it was added, and all of its metadata once staff reviewed it (with the
+        confidence of the extraction they reviewed). Returns the row as ``get`` would."""
         row = document_row(doc)
         for key in ("sha256", "original_name", "added_at", "parent_id"):
             row.pop(key)
         if self.get(doc_id, with_text=False)["reviewed_at"]:  # staff confirmed the metadata: theirs now
-            for column in REVIEWED_COLUMNS:
+            for column in (*REVIEWED_COLUMNS, *EXTRACTION_RECORD):
                 row.pop(column)
         self._update(doc_id, row)
         return self.get(doc_id)
@@ -228,22 +246,33 @@ class Store:
     def correct(self, doc_id: int, changes: dict, edited: Iterable[str]) -> dict:
         """Store staff-confirmed metadata (``changes``: column -> value) and mark the document reviewed, which
         makes reprocessing keep it; the form fields staff changed (``edited``) are listed in ``edited_fields``
-        (what the extraction got wrong). Call inside ``transaction()``. Returns the row as ``get`` would."""
+        (what the extraction got wrong); the extraction's ``confidence`` stays as it was. Call inside
+        ``transaction()``. Returns the row as ``get`` would."""
         fields = sorted({*self.get(doc_id, with_text=False)["edited_fields"], *edited})
         stamp = now()
         self._update(doc_id, {**changes, "reviewed_at": stamp, "updated_at": stamp,
                               "edited_fields": json.dumps(fields)})
         return self.get(doc_id)
 
-    def unreviewed(self, limit: int, offset: int = 0, missing: str | None = None) -> tuple[int, list[dict]]:
+    def unreviewed(self, limit: int, offset: int = 0, missing: str | None = None,
+                   unsure_first: bool = False) -> tuple[int, list[dict]]:
         """How many documents no staff member has reviewed yet, and a page of them, newest first; ``missing``
-        (a key of ``MISSING``) keeps only those without that field."""
+        (a key of ``MISSING``) keeps only those without that field; ``unsure_first`` orders them by
+        ``min_confidence``, least certain first (those stored before confidence was recorded last)."""
+        if missing is not None and missing not in MISSING:
+            raise BadRequest(f"Unbekannte Angabe: {missing!r} (erlaubt: {', '.join(MISSING)})")
         where = "reviewed_at IS NULL" + (f" AND {MISSING[missing]}" if missing else "")
         total = self.db.execute(f"SELECT count(*) FROM documents WHERE {where}").fetchone()[0]
         cols = [c for c in DOCUMENT_COLUMNS if c != "text"]
-        sql = f"SELECT {', '.join(cols)} FROM documents WHERE {where} ORDER BY added_at DESC, id DESC LIMIT ? OFFSET ?"
+        order = UNSURE_ORDER if unsure_first else QUEUE_ORDER
+        sql = f"SELECT {', '.join(cols)} FROM documents WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
         rows = self.db.execute(sql, [limit, offset]).fetchall()
         return total, [_decode(dict(zip(cols, row, strict=True))) for row in rows]
+
+    def unreviewed_unsure(self) -> int:
+        """How many unreviewed documents have a field the extraction was unsure of (below ``UNSURE``)."""
+        sql = "SELECT count(*) FROM documents WHERE reviewed_at IS NULL AND min_confidence < ?"
+        return self.db.execute(sql, [UNSURE]).fetchone()[0]
 
     def unreviewed_missing(self) -> dict[str, int]:
         """Per key of ``MISSING``: how many unreviewed documents lack that field."""
@@ -305,7 +334,34 @@ def document_row(doc: ParsedDocument, parent_id: int | None = None) -> dict:
         "ocr": int(doc.ocr),
         "ocr_confidence": doc.ocr_confidence,
         "parent_id": parent_id,
+        **confidence_columns(doc.metadata.confidence),
     }
+
+
+def confidence_columns(confidence: Mapping[str, float] | None) -> dict:
+    """The ``confidence`` (JSON) and ``min_confidence`` columns for the extraction's per-field confidence: each
+    value a number 0..1 (anything else counts as 0), the lowest over ``CONFIDENCE_FIELDS``, where a field
+    missing counts as 0."""
+    values = {str(field): _unit(value) for field, value in (confidence or {}).items()}
+    return {"confidence": json.dumps(values, ensure_ascii=False),
+            "min_confidence": min(values.get(field, 0.0) for field in CONFIDENCE_FIELDS)}
+
+
+def _unit(value) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return round(min(max(number, 0.0), 1.0), 4) if math.isfinite(number) else 0.0
+
+
+def unsure_fields(row: dict) -> tuple[str, ...]:
+    """The ``CONFIDENCE_FIELDS`` of a stored row the extraction was unsure of (below ``UNSURE``; a field missing
+    counts as 0): none once staff reviewed the metadata, nor for a document stored before confidence was recorded."""
+    if row.get("reviewed_at") or row.get("min_confidence") is None:
+        return ()
+    confidence = row.get("confidence") or {}
+    return tuple(field for field in CONFIDENCE_FIELDS if confidence.get(field, 0.0) < UNSURE)
 
 
 def _insert(conn: sqlite3.Connection, table: str, row: dict, replace: bool = False) -> int:
@@ -323,4 +379,7 @@ def _decode(row: dict) -> dict:
     for key in JSON_COLUMNS:
         if key in row:
             row[key] = json.loads(row[key]) if row[key] else []
+    for key in JSON_OBJECT_COLUMNS:
+        if key in row:
+            row[key] = json.loads(row[key]) if row[key] else {}
     return row

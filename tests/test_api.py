@@ -2,6 +2,7 @@
 
 import pytest
 
+from archive.store import CONFIDENCE_FIELDS
 from tests.conftest import STORE_DOCS
 
 HIT_KEYS = {"id", "title", "doc_type", "date", "municipality", "ars", "district", "state", "party", "faction",
@@ -115,3 +116,13 @@ def test_document_has_all_metadata_and_the_text(client):
 def test_unknown_document_is_a_json_404(client):
     response = client.get("/api/documents/999999")
     assert response.status_code == 404 and response.get_json()["error"]
+
+
+def test_every_document_has_the_confidence_of_each_extracted_field(client):
+    for hit in get(client, per_page=50)["hits"]:
+        doc = client.get(f"/api/documents/{hit['id']}").get_json()
+        assert set(CONFIDENCE_FIELDS) <= set(doc["confidence"])
+        assert all(isinstance(doc["confidence"][f], float) and 0 <= doc["confidence"][f] <= 1
+                   for f in CONFIDENCE_FIELDS)
+        assert doc["min_confidence"] == min(doc["confidence"][f] for f in CONFIDENCE_FIELDS)
+        assert {"reviewed_at", "edited_fields", "text", "url", "download_url"} <= set(doc)

@@ -174,6 +174,7 @@ def test_a_store_from_before_the_review_gets_its_columns_on_opening(store_dir: P
     db = sqlite3.connect(store_dir / "archive.db")
     db.execute("DROP INDEX documents_unreviewed")
     db.execute("DROP INDEX documents_reviewed")
+    db.execute("DROP INDEX documents_unreviewed_unsure")
     db.execute("ALTER TABLE documents DROP COLUMN reviewed_at")
     db.execute("ALTER TABLE documents DROP COLUMN edited_fields")
     db.commit()
@@ -204,3 +205,17 @@ def test_reprocess_all_refreshes_what_extraction_read_and_keeps_what_staff_revie
     assert (archive.document(2)["title"], archive.document(2)["topics"]) == ("Von der Redaktion", [])
     assert archive.search(SearchRequest(q='titel:"Alter Titel"')).total == 0
     assert [o.status for o in archive.reprocess(everything=True, workers=1)] == ["unchanged"] * 4
+
+
+def test_a_correction_and_a_new_parse_keep_the_confidence_of_the_reviewed_extraction(archive: Archive):
+    extracted = archive.document(2)["confidence"]
+    assert archive.correct(2, {**VALID, "title": "Von der Redaktion"})["confidence"] == extracted
+    older = '{"title": 0.1}'  # as an older extraction had recorded it, for both documents
+    archive.store.db.execute("UPDATE documents SET confidence = ?, min_confidence = 0 WHERE id IN (1, 2)", [older])
+    archive.store.db.conn.commit()
+    outcomes = {o.id: o.status for o in archive.reprocess(everything=True, workers=1)}
+    assert outcomes == {1: "updated", 2: "unchanged", 3: "unchanged", 4: "unchanged"}
+    assert (archive.document(2)["confidence"], archive.document(2)["min_confidence"]) == ({"title": 0.1}, 0)
+    fresh = archive.document(1)
+    assert fresh["confidence"] != {"title": 0.1} and fresh["min_confidence"] == min(
+        fresh["confidence"][field] for field in ingest.records.CONFIDENCE_FIELDS)

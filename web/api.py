@@ -47,6 +47,7 @@ def hit_json(row: dict, snippet: str) -> dict:
 def document(doc_id: int):
     row = get_archive().document(doc_id)
     out = dict(row)
+    out["confidence"] = dict(row["confidence"] or {})  # how sure the extraction was per field, 0..1
     out["url"] = url_for("pages.document", doc_id=doc_id, _external=True)
     out["download_url"] = url_for("pages.original", doc_id=doc_id, _external=True)
     return jsonify(out)

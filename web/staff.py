@@ -1,6 +1,6 @@
 """Staff pages: login, logout, upload of new documents, the import log, and the review of metadata
-(``/dokument/<id>/pruefen``: confirm or correct what was read from the file; ``/zu-pruefen``: the documents
-nobody has reviewed yet).
+(``/dokument/<id>/pruefen``: confirm or correct what was read from the file, the fields the extraction was unsure
+of marked "unsicher"; ``/zu-pruefen``: the documents nobody has reviewed yet, newest or least certain first).
 
 Uploads are written to ``ARCHIVE_DIR/uploads/<random>/`` under server-made
 names (a uuid plus a suffix from a fixed list - never the name the browser
@@ -16,6 +16,7 @@ from pathlib import Path, PurePath
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from archive import ArchiveError, InvalidCorrection, vocab
+from archive.store import UNSURE, unsure_fields
 from web import security
 from web.context import get_archive
 
@@ -34,6 +35,12 @@ GAP_LABELS = {"date": "ohne Datum", "municipality": "ohne Kommune/Kreis", "party
               "topics": "ohne Thema"}
 FIELD_LABELS = {"title": "Titel", "doc_type": "Typ", "date": "Datum", "municipality": "Kommune", "district": "Kreis",
                 "state": "Bundesland", "parties": "Parteien", "faction": "Fraktion", "topics": "Themen"}
+# form field -> the extraction's confidence field that covers it (the place's covers Kommune, Kreis, Bundesland)
+FIELD_CONFIDENCE = {"title": "title", "doc_type": "doc_type", "date": "date", "municipality": "municipality",
+                    "district": "municipality", "state": "municipality", "parties": "party", "topics": "topics"}
+CONFIDENCE_LABELS = {"doc_type": "Typ", "title": "Titel", "date": "Datum", "municipality": "Kommune/Kreis",
+                     "party": "Partei", "topics": "Themen"}
+UNSURE_FIRST = "unsicher"  # ?zuerst=unsicher: the queue's least certain documents first
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
@@ -149,7 +156,7 @@ def review(doc_id: int):
         return _review_page(doc, values, exc.errors), 400
     flash("Die Angaben wurden gespeichert und als geprüft markiert.")
     if request.form.get("then") == "next":
-        return redirect(_next_to_review(_gap(request.form.get("fehlt"))))
+        return redirect(_next_to_review(_gap(request.form.get("fehlt")), _first(request.form.get("zuerst"))))
     return redirect(url_for("pages.document", doc_id=doc_id))
 
 
@@ -163,9 +170,14 @@ def form_values(doc: dict) -> dict:
 
 def _review_page(doc: dict, form: dict, errors: dict[str, str]):
     text = (doc.get("text") or "").strip()
+    unsure = unsure_fields(doc)
     return render_template("review.html", doc=doc, form=form, errors=errors, labels=FIELD_LABELS,
                            source=text[:SOURCE_CHARS], source_cut=len(text) > SOURCE_CHARS,
-                           missing=_gap(request.values.get("fehlt")),
+                           missing=_gap(request.values.get("fehlt")), first=_first(request.values.get("zuerst")),
+                           lowest=percent(doc["min_confidence"]) if not doc["reviewed_at"] else None,
+                           unsure={field: percent((doc["confidence"] or {}).get(covered, 0.0))
+                                   for field, covered in FIELD_CONFIDENCE.items() if covered in unsure},
+                           unsure_limit=percent(UNSURE),
                            evidence=get_archive().topic_evidence(doc["id"]),
                            doc_types=vocab.DOC_TYPES, topics=vocab.topics(), states=vocab.states(),
                            parties=vocab.parties())
@@ -176,12 +188,24 @@ def _gap(value: str | None) -> str | None:
     return value if value in GAP_LABELS else None
 
 
-def _next_to_review(missing: str | None) -> str:
-    """The next document of the queue the reviewer works through (all, or those lacking a field)."""
-    _total, rows = get_archive().unreviewed(limit=1, missing=missing)
+def _first(value: str | None) -> str | None:
+    """The queue's order carried through the review form: ``unsicher`` (least certain first); anything else
+    means the default, newest first."""
+    return value if value == UNSURE_FIRST else None
+
+
+def percent(value: float | None) -> int | None:
+    """A confidence 0..1 as a whole percentage, rounded down (0.495 is 49 %, below the 50 % of UNSURE)."""
+    return None if value is None else math.floor(round(value * 100, 6))
+
+
+def _next_to_review(missing: str | None, first: str | None = None) -> str:
+    """The next document of the queue the reviewer works through (all, or those lacking a field; newest or
+    least certain first)."""
+    _total, rows = get_archive().store.unreviewed(1, missing=missing, unsure_first=first == UNSURE_FIRST)
     if rows:
-        return url_for("staff.review", doc_id=rows[0]["id"], fehlt=missing)
-    return url_for("staff.review_queue", fehlt=missing)
+        return url_for("staff.review", doc_id=rows[0]["id"], fehlt=missing, zuerst=first)
+    return url_for("staff.review_queue", fehlt=missing, zuerst=first)
 
 
 @bp.get("/zu-pruefen")
@@ -189,10 +213,16 @@ def _next_to_review(missing: str | None) -> str:
 def review_queue():
     page = max(request.args.get("seite", 1, type=int) or 1, 1)
     missing = request.args.get("fehlt") or None
+    first = _first(request.args.get("zuerst"))
     archive = get_archive()
-    total, rows = archive.unreviewed(REVIEW_PAGE, (page - 1) * REVIEW_PAGE, missing)
+    total, rows = archive.store.unreviewed(REVIEW_PAGE, (page - 1) * REVIEW_PAGE, missing,
+                                           unsure_first=first == UNSURE_FIRST)
+    for row in rows:
+        row["lowest"] = percent(row["min_confidence"])
+        row["unsure"] = [CONFIDENCE_LABELS[field] for field in unsure_fields(row)]
     reviewed, corrected = archive.review_stats()
-    return render_template("review_queue.html", rows=rows, total=total, page=page, missing=missing,
+    return render_template("review_queue.html", rows=rows, total=total, page=page, missing=missing, first=first,
+                           unsure_count=archive.store.unreviewed_unsure(),
                            pages=max(math.ceil(total / REVIEW_PAGE), 1), reviewed=reviewed,
                            gaps=archive.unreviewed_missing(), gap_labels=GAP_LABELS,
                            corrected=[(label, corrected.get(field, 0)) for field, label in FIELD_LABELS.items()])
