@@ -34,11 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingest import IngestError, read_text, sha256_of  # noqa: E402
-from ingest.metadata import (  # noqa: E402
-    extract_metadata,
-    prepare,
-    title_model,
-)
+from ingest.metadata import MAX_CHARS, extract_metadata, prepare, title_model  # noqa: E402
+from ingest.metadata.text import clean  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
 CACHE = ROOT / ".cache" / "eval"
@@ -164,21 +161,23 @@ def evaluate(labels: list[dict], texts: dict, loso: bool) -> dict:
     if loso:
         for source in sources:
             train = [lab for lab in labels if lab["source_repo"] != source]
-            with title_model.trained_on(title_examples(train, texts)):
+            examples, groups = title_examples(train, texts)
+            with title_model.trained_on(examples, groups):
                 for lab in labels:
                     if lab["source_repo"] == source:
                         held_out.add(lab, extract(texts, lab))
     return {"overall": overall, "per_source": per_source, "loso": held_out if loso else None, "misses": misses}
 
 
-def title_examples(labels: list[dict], texts: dict) -> list[tuple]:
-    """(text, emphasis, gold title) for training the title line scorer."""
-    out = []
+def title_examples(labels: list[dict], texts: dict) -> tuple[list[tuple], list[str]]:
+    """(text, emphasis, gold title) for training the title line scorer, and the source of each."""
+    out, groups = [], []
     for lab in labels:
         extracted = texts[lab["file"]]
         if lab.get("title") and not isinstance(extracted, str) and extracted.text.strip():
-            out.append((extracted.text, extracted.emphasis, lab["title"]))
-    return out
+            out.append((clean(extracted.text[:MAX_CHARS]), extracted.emphasis, lab["title"]))
+            groups.append(lab["source_repo"])
+    return out, groups
 
 
 def macro(per_source: dict, field: str) -> float | None:

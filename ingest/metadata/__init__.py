@@ -7,11 +7,11 @@ process (so forked workers share the built indexes) and ``extract_metadata`` onc
 from ingest.metadata import doctype as _doctype
 from ingest.metadata import parties as _parties
 from ingest.metadata import places as _places
+from ingest.metadata import title_model as _title_model
 from ingest.metadata import topics as _topics
 from ingest.metadata.dates import find_date
 from ingest.metadata.faction import extract_faction
 from ingest.metadata.text import clean
-from ingest.metadata.titles import extract_title
 from ingest.records import Emphasis, Metadata
 
 MAX_CHARS = 200_000
@@ -35,7 +35,7 @@ def extract_metadata(text: str, emphasis: tuple[Emphasis, ...] = ()) -> Metadata
     marks as prominent (headings, bold, large type), when its format has typography."""
     prepare()
     text = clean(text[:MAX_CHARS])
-    title = extract_title(text, _places.is_place_name)
+    title, title_confidence = _title_model.choose(text, emphasis, _places.is_place_name)
     place = _places.extract_place(text)
     authors = _parties.extract_parties(text)
     doc_type, doc_type_confidence = _doctype.classify(text)
@@ -54,7 +54,7 @@ def extract_metadata(text: str, emphasis: tuple[Emphasis, ...] = ()) -> Metadata
         topics=topics,
         confidence={
             "doc_type": doc_type_confidence,
-            "title": 0.8 if title else 0.0,
+            "title": title_confidence,
             "date": date_confidence,
             "municipality": place.confidence,
             "party": _parties.confidence(authors),
