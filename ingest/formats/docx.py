@@ -49,7 +49,9 @@ EMPHASIS_PARAGRAPHS = 80  # the start of the body, where the title is
 def _emphasis(document: Document):
     """Body paragraphs set in a heading or title style, in bold, or larger than the body text."""
     paragraphs = [p for p in document.paragraphs[:EMPHASIS_PARAGRAPHS] if p.text.strip()]
-    typeset = [(p.text, *_typography(p)) for p in paragraphs]
+    default = _default_size(document)
+    typeset = [(text, size or default, bold, heading) for text, size, bold, heading in
+               ((p.text, *_typography(p)) for p in paragraphs)]
     body = emphasis.body_size((size, len(text)) for text, size, _, _ in typeset)
     return emphasis.collect(
         (text, emphasis.level(size, body, bold, heading)) for text, size, bold, heading in typeset
@@ -70,6 +72,12 @@ def _typography(para: Paragraph) -> tuple[float | None, bool, int | None]:
     sizes = [r.font.size.pt for r in runs if r.font.size is not None]
     size = max(sizes) if sizes else _style_size(style)
     return size, bold, heading
+
+
+def _default_size(document: Document) -> float | None:
+    """The type size of text without one of its own (``w:docDefaults``, in half points), else Word's 11 pt."""
+    values = document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:sz/@w:val")
+    return int(values[0]) / 2 if values and values[0].isdigit() else 11.0
 
 
 def _style_size(style) -> float | None:

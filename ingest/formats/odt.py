@@ -6,7 +6,7 @@ from pathlib import Path
 from lxml import etree
 
 from ingest.errors import CorruptFile, EncryptedFile
-from ingest.formats import Parser, register
+from ingest.formats import Parser, emphasis, register
 from ingest.records import ExtractedText
 
 MIMETYPE = b"application/vnd.oasis.opendocument.text"
@@ -16,6 +16,7 @@ _NS = {
     "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
     "manifest": "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0",
+    "fo": "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0",
 }
 _T = f"{{{_NS['text']}}}"
 _TABLE = f"{{{_NS['table']}}}"
@@ -40,14 +41,73 @@ def parse(path: Path) -> ExtractedText:
     try:
         with zipfile.ZipFile(path) as zf:
             _refuse_encrypted(zf)
-            body = list(_blocks(_root(zf, "content.xml").find(".//office:body", _NS)))
+            content = _root(zf, "content.xml")
+            body = list(_blocks(content.find(".//office:body", _NS)))
             styles = _root(zf, "styles.xml") if "styles.xml" in zf.namelist() else None
+            prominent = _emphasis(content, styles)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, etree.XMLSyntaxError) as exc:
         raise CorruptFile(f"corrupt ODT: {exc!r}") from exc
     headers = _page_parts(styles, ("header", "header-first", "header-left"))
     footers = [line for line in _page_parts(styles, ("footer", "footer-first", "footer-left")) if line not in headers]
     text = "\n".join(line for line in headers + body + footers if line.strip())
-    return ExtractedText(text=text, pages=None)
+    return ExtractedText(text=text, pages=None, emphasis=prominent)
+
+
+_S = f"{{{_NS['style']}}}"
+_FO = f"{{{_NS['fo']}}}"
+EMPHASIS_BLOCKS = 80
+
+
+def _style_table(*roots) -> dict[str, tuple[str | None, bool, float | None]]:
+    """style name -> (parent style, bold, font size in pt) from the automatic and common styles."""
+    table = {}
+    for root in roots:
+        if root is None:
+            continue
+        for style in root.iter(_S + "style"):
+            props = style.find("style:text-properties", _NS)
+            weight = props.get(_FO + "font-weight") if props is not None else None
+            size = props.get(_FO + "font-size") if props is not None else None
+            points = float(size[:-2]) if size and size.endswith("pt") and size[:-2].replace(".", "").isdigit() else None
+            table[style.get(_S + "name")] = (style.get(_S + "parent-style-name"), weight == "bold", points)
+    return table
+
+
+def _resolved(name: str | None, table: dict) -> tuple[bool, float | None, int | None]:
+    """(bold, size, heading level from a Title/Heading style) following parent styles."""
+    bold, size, heading = False, None, None
+    for _ in range(8):
+        if not name or name not in table:
+            break
+        if heading is None and (name.startswith("Title") or name.startswith("Heading")):
+            digits = "".join(ch for ch in name if ch.isdigit())
+            heading = int(digits) if digits else 1
+        parent, is_bold, points = table[name]
+        bold = bold or is_bold
+        size = size if size is not None else points
+        name = parent
+    return bold, size, heading
+
+
+def _emphasis(content, styles):
+    """Headings (``text:h`` and Title/Heading styles), bold or larger paragraphs at the start of the body."""
+    table = _style_table(styles, content)
+    rows = []
+    body = content.find(".//office:body", _NS)
+    for element in body.iter(_T + "p", _T + "h") if body is not None else ():
+        line = _inline(element).strip()
+        if not line:
+            continue
+        bold, size, heading = _resolved(element.get(_T + "style-name"), table)
+        if element.tag == _T + "h":
+            heading = int(element.get(_T + "outline-level", "1") or 1)
+        rows.append((line, size, bold, heading))
+        if len(rows) >= EMPHASIS_BLOCKS:
+            break
+    body_size = emphasis.body_size((size, len(line)) for line, size, _, _ in rows)
+    return emphasis.collect(
+        (line, emphasis.level(size, body_size, bold, heading)) for line, size, bold, heading in rows
+    )
 
 
 def _refuse_encrypted(zf: zipfile.ZipFile) -> None:

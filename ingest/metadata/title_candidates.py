@@ -150,6 +150,8 @@ def _form_flags(line: str, is_place) -> dict[str, bool]:
         "field": rules._is_field(line),
         "parenthesised": bool(rules.PARENTHESISED.match(line)),
         "person": bool(rules.PERSON.match(line)),
+        "person_name": rules.is_person_name(line),
+        "role": bool(rules.ROLE.match(line)),
         "colon_end": line.endswith(":"),
         "place": is_place(line),
         "org": rules._is_org_line(line) or any(rules._is_org_line(p.strip()) for p in line.split("|") if p.strip()),

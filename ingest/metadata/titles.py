@@ -1,6 +1,8 @@
 """The subject as printed: after "Betreff:", a type word ("Antrag: ..."), or the first title-like letterhead line."""
 
 import re
+from functools import cache
+from pathlib import Path
 
 from ingest.metadata.dates import dates_in
 from ingest.metadata.parties import parties_in
@@ -30,7 +32,7 @@ TYPE_ONLY = re.compile(
 )
 TYPE_PHRASE = re.compile(
     r"^(?:Antrag|Änderungsantrag|Anfrage|Pressemitteilung|Resolution|Rede|Redebeitrag|Stellungnahme|Offener Brief|"
-    r"Gegendarstellung)\s+(?:des|der|zur|zum|zu|für|über|betreffend|betr\.|als|gegen|an|vom|auf)\b",
+    r"Gegendarstellung)\s+(?:des|der|zur|zum|zu|für|über|betreffend|betr\.|als|gegen|an|vom(?!\s*\d)|auf)\b",
     re.IGNORECASE,
 )
 FIELD = re.compile(r"^(?!\d)[\w/.-]{2,25}(?:\s[\w/.-]{1,15})?\s?:(?:\s|$)")
@@ -48,7 +50,8 @@ TYPE_LINE = re.compile(
     r"^(?:(?:Gemeinsamer\s+|Interfraktioneller\s+)?(?:Änderungs|Ergänzungs|Dringlichkeits|Haushalts|Prüf)?antrag|"
     r"Kleine Anfrage|Große Anfrage|Anfrage|Pressemitteilung|Presseerklärung|Presseinformation|PM|Resolution|"
     r"(?:Haushalts)?rede|Redebeitrag|Stellungnahme|Positionspapier|Offener Brief|Tagesordnung|Einladung)"
-    r"(?:\s+(?:an\s+den\s+\w+|gem(?:\.|äß)\s*§.*|nach\s*§.*|zur\s+Sitzung.*|zur\s+Aufnahme.*))?$",
+    r"(?:\s+(?:an\s+den\s+\w+|gem(?:\.|äß)\s*§.*|nach\s*§.*|zur\s+Sitzung.*|zur\s+Aufnahme.*|(?:vom|am)\s+\d.*|"
+    r"Nr\.?\s*\d[\d/.-]*.*|\d[\d/.-]*))?$",
     re.IGNORECASE,
 )
 SENTENCE = re.compile(r"^(?=(?:\S+\s+){14})[^:]*[.!?]$")
@@ -74,13 +77,15 @@ def wrap_width(text: str) -> int | None:
 
 def _continues(line: str, nxt: str | None, width: int | None) -> bool:
     """Whether a wrapped title goes on in the next line (``line`` is the whole previous line)."""
-    if not nxt or width is None or line.endswith((".", "!", "?")):
+    if not nxt or line.endswith((".", "!", "?")):
         return False
     if line.endswith(":") and len(line.split()) < 4:  # a label ("Antrag:", "Begründung:"), not a title
         return False
     if LABELLED.match(nxt) or TYPED.match(nxt) or SKIP.match(nxt) or FIELD.match(nxt) or dates_in(nxt):
         return False
     dangling = bool(DANGLING.search(line))
+    if width is None:  # whole paragraphs: only a title that visibly breaks off ("... für" / "die Stadt") goes on
+        return dangling and not _is_org_line(nxt) and len(nxt) <= 120 and not SENTENCE.match(nxt)
     if not dangling and (_is_org_line(nxt) or "Oberbürgermeister" in nxt):
         return False
     goes_on = nxt[0].islower() or nxt[0] in "(–-"  # "(KiTa) und ...", "– Fragen der SPD ..."
@@ -106,7 +111,11 @@ def _with_continuation(title: str, rest: list[str], width: int | None, line: str
         current = nxt
         taken += 1
         i += 1
-    return title.strip()[:MAX_TITLE]
+    return FORM_HEADER_TAIL.sub("", title).strip()[:MAX_TITLE]
+
+
+# The header row of a council form's boxes, joined to the title by text extraction: "... Gremium Termin TOP ö nö".
+FORM_HEADER_TAIL = re.compile(r"(?:\s+(?:Gremium|Gremien|Termin|TOP|Ö\s*/\s*N|ö|nö|Zuständigkeit|öffentlich)){2,}\s*$")
 
 
 # A line that starts with the kind of document names it, even when it also names the party:
@@ -146,8 +155,41 @@ def _raw_head(text: str) -> list[str]:
     return raw
 
 
+FIRST_NAMES_PATH = Path(__file__).parents[1] / "reference" / "first_names.txt"
+
+
+@cache
+def first_names() -> frozenset[str]:
+    """First names common in Germany (tools/build_first_names.py)."""
+    lines = FIRST_NAMES_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+_PERSON_NAME = re.compile(
+    r"^(?:(?:Dr|Prof)\.\s*)*(?P<first>[A-ZÄÖÜ][\wäöüß-]+)(?:\s+[A-ZÄÖÜ]\.)?(?:\s+(?:von|van|de|zu)\b)?"
+    r"(?:\s+[A-ZÄÖÜ][\wäöüß-]+){1,2}(?:\s*\([^)]{1,40}\))?(?:,\s*[\wäöüß -]{3,40})?$")
+
+
+def is_person_name(line: str) -> bool:
+    """A line that is a person's name, perhaps with a party or role: "Maria Musterfrau", "Dr. Jörg Berens (FDP)",
+    "Anna Muster, Fraktionsvorsitzende"."""
+    m = _PERSON_NAME.match(line)
+    return bool(m) and m.group("first") in first_names()
+
+
+# A line naming a sender's office: "Ratsmitglied", "Fraktionsvorsitzende", "Mitglied des Landtags", "MdL".
+ROLE = re.compile(
+    r"^(?:(?:stellv(?:\.|ertretende[rn]?)\s+)?(?:Rats|Kreistags|Fraktions|Landtags|Bundestags|Gemeinderats|Stadtrats|"
+    r"Bezirks|Ortsbeirats)?(?:mitglied|vorsitzende[rn]?|vorsitz|sprecher(?:in)?|geschäftsführer(?:in)?|"
+    r"verordnete[rn]?|referent(?:in)?)|Stadtverordnete[rn]?|Ratsherr|Ratsfrau|Stadträtin|Stadtrat|Gemeinderätin|"
+    r"Gemeinderat|Kreisrätin|Kreisrat|MdL|MdB|MdEP|Mitglied des (?:Landtags|Bundestags|Rates|Kreistags)\b.*|"
+    r"Pressesprecher(?:in)?|Pressestelle)$",
+    re.IGNORECASE,
+)
+
+
 def _skip(line: str, is_place) -> bool:
-    return bool(
+    return bool(is_person_name(line) or ROLE.match(line) or
         len(line) < 4 or len(line) > MAX_TITLE or SKIP.match(line) or ADDRESS.search(line) or TYPE_ONLY.match(line)
         or _is_field(line) or PARENTHESISED.match(line) or PERSON.match(line) or line.endswith(":") or is_place(line)
         or _is_org_line(line) or dates_in(line) or not re.search(r"[A-Za-zÄÖÜäöü]{3}", line)
