@@ -17,10 +17,15 @@ TEXTUAL = re.compile(rf"(?<!\d)(\d{{1,2}})\.?\s*({_MONTH})\.?\s+(\d{{4}})(?!\d)"
 ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
 
-# A date right after these words is the document's own date.
+# A date right after these words is the document's own date: "Düsseldorf, den", "Datum:", "Stand:", a line
+# that is only the date.
 OWN_MARKER = re.compile(
-    r"(?:\bden|\bDatum|\bStand|\bvom|\bbeschlossen\s+am|^[A-ZÄÖÜ][\w .()/-]{1,40},)\s*:?\s*$|^\s*$", re.IGNORECASE
+    r"(?:\bden|\bDatum|\bStand|^[A-ZÄÖÜ][\w .()/-]{1,40},|^[A-ZÄÖÜ][\w .()-]{1,40}\s[|/–-])\s*:?\s*$|^\s*$",
+    re.IGNORECASE,
 )
+# Weaker: "Antrag vom 3.5.2024", "beschlossen am ...": the document's date unless a letterhead date says otherwise
+# (the same words inside a title refer to other documents: "Zum Beschluss des Stadtrates vom 23.04.2020").
+DATED_MARKER = re.compile(r"(?:\bvom|\bbeschlossen\s+am|\bverabschiedet\s+am)\s*:?\s*$", re.IGNORECASE)
 # A date right after these words belongs to something else (a meeting, a law, a deadline).
 FOREIGN_MARKER = re.compile(
     r"(?:Sitzung|Termin|Gremium|Beschluss|Gesetz|Frist|bis|seit|ab|zum|Wahl|Eingang|Geburt|am|Uhr)\W{0,3}$",
@@ -77,21 +82,30 @@ def extract_date(text: str) -> str | None:
     return find_date(text)[0]
 
 
-SURE, UNMARKED = 0.9, 0.55
+SURE, DATED, UNMARKED = 0.9, 0.75, 0.55
+HEAD_DATE_LINES = 18
+OWN_DATE_LINES = 30  # a long letterhead (address block, form boxes) may put "Ort, den ..." further down
 
 
 def find_date(text: str) -> tuple[str | None, float]:
-    """``(date, confidence)``: a date after "den", "Datum:", "Ort, " is sure; the first other letterhead date
-    (not after "Sitzung", "bis", ...) is a guess; no date gives ``(None, 0.0)``."""
-    fallback = None
-    for line in head_lines(text, 18):
+    """``(date, confidence)``: a date after "den", "Datum:", "Ort, " (or alone on its line) is sure and wins over
+    one after "vom" in the letterhead, which wins over the first other letterhead date (not after "Sitzung",
+    "bis", ...); no date gives ``(None, 0.0)``."""
+    dated = fallback = None
+    for n, line in enumerate(head_lines(text, OWN_DATE_LINES)):
         for start, iso in dates_in(line):
             before = line[:start]
             if OWN_MARKER.search(before):
                 return iso, SURE
-            if fallback is None and not FOREIGN_MARKER.search(before):
+            if n >= HEAD_DATE_LINES:
+                continue
+            if dated is None and DATED_MARKER.search(before):
+                dated = iso
+            elif fallback is None and not FOREIGN_MARKER.search(before):
                 fallback = iso
-        stand = _stand_date(line)
+        stand = _stand_date(line) if n < HEAD_DATE_LINES else None
         if stand:
             return stand, SURE
+    if dated:
+        return dated, DATED
     return fallback, (UNMARKED if fallback else 0.0)
