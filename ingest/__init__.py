@@ -20,7 +20,17 @@ from ingest.errors import (
 )
 from ingest.metadata import topic_evidence
 from ingest.pipeline import iter_files, parse_file, parse_in_process, parse_many, read_text, sha256_of
-from ingest.records import NO_TEXT, OK, Attachment, ExtractedText, FailedAttachment, Metadata, ParsedDocument, Place
+from ingest.records import (
+    NO_TEXT,
+    OK,
+    Attachment,
+    Emphasis,
+    ExtractedText,
+    FailedAttachment,
+    Metadata,
+    ParsedDocument,
+    Place,
+)
 from ingest.sandbox import Limits
 
 __all__ = [
@@ -28,6 +38,7 @@ __all__ = [
     "OK",
     "Attachment",
     "CorruptFile",
+    "Emphasis",
     "EncryptedFile",
     "ExtractedText",
     "FailedAttachment",

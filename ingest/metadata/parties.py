@@ -71,15 +71,44 @@ def parties_in(line: str) -> list[str]:
     return found
 
 
+# Lines addressed to someone: the parties they name are the addressees ("An die Fraktionen von CDU und SPD").
+ADDRESSED = re.compile(r"^(?:An\s+(?:die|den|das|alle)\b|Herrn?\b|Frau\b|z\.\s?Hd\.|zu Händen|Sehr geehrte)",
+                       re.IGNORECASE)
+# A faction named as such: "SPD-Fraktion", "Fraktion BÜNDNIS 90/DIE GRÜNEN", "CDU-Ratsfraktion", "Gruppe Volt".
+FACTION = re.compile(r"(?:\w*fraktion|\bGruppe)\b", re.IGNORECASE)
+HEAD_LINES = 8
+FACTION_LINES = 25
+SIGNATURE_LINES = 12
+
+
 def extract_parties(text: str) -> tuple[str, ...]:
-    """Authoring parties, first-named first, then co-authors of a joint motion; () when the author is no party."""
-    for line in head_lines(text, 8):
+    """Authoring parties, first-named first, then co-authors of a joint motion; () when the author is no party.
+
+    The letterhead decides; without a party there, a faction named near the top ("Die SPD-Fraktion fordert ...")
+    or in the signature at the end ("Für die CDU-Fraktion") is the author."""
+    for line in head_lines(text, HEAD_LINES):
+        if ADDRESSED.match(line):
+            continue
         named = parties_in(line)
         if NON_PARTY.search(line) and not named:
             return ()
         if named:
             return tuple(named + [p for p in _co_authors(text) if p not in named])
-    return ()
+    return tuple(_named_faction(head_lines(text, FACTION_LINES)[HEAD_LINES:] + _last_lines(text)))
+
+
+def _last_lines(text: str) -> list[str]:
+    return [line for line in text[-2000:].split("\n") if line][-SIGNATURE_LINES:]
+
+
+def _named_faction(lines: list[str]) -> list[str]:
+    """The party of the first line that names a faction of a party (not an addressed line)."""
+    for line in lines:
+        if not ADDRESSED.match(line) and FACTION.search(line):
+            named = parties_in(line)
+            if named:
+                return named[:1]
+    return []
 
 
 def _co_authors(text: str) -> list[str]:
