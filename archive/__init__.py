@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import ingest
+from archive import topic_training
 from archive.corrections import InvalidCorrection, changed_fields, parse_correction
 from archive.errors import ArchiveError, BadRequest, IndexWriteError, NotFound, StoreError
 from archive.index import Index
@@ -47,6 +48,7 @@ class Archive:
 
     def __init__(self, root: Path, index: Index | None = None):
         self.root = Path(root)
+        topic_training.apply(self.root)  # the store's topic rules, before anything is parsed (workers fork later)
         self.store = Store(self.root)
         self.index = index or Index(self.root / "index")
 

@@ -1,4 +1,4 @@
-"""CLI commands owned by the archive package: ``ingest``, ``reindex`` and ``reprocess``.
+"""CLI commands owned by the archive package: ``ingest``, ``reindex``, ``reprocess`` and ``topics retrain``.
 
 Plain click commands; ``search_app`` registers them on ``flask``. The store
 folder comes from ``--archive-dir`` or the ``ARCHIVE_DIR`` environment variable.
@@ -15,7 +15,7 @@ import click
 from tqdm import tqdm
 
 import ingest
-from archive import Archive, ArchiveError
+from archive import Archive, ArchiveError, topic_training
 from archive.ingesting import ADDED, FAILED, UNCHANGED, UPDATED, Outcome
 
 archive_dir_option = click.option(
@@ -135,6 +135,102 @@ def reprocess_command(status: str, everything: bool, as_json: bool, workers: int
     sys.exit(1 if failures else 0)
 
 
+@click.group("topics")
+def topics_group() -> None:
+    """The topic rules of this archive (keyword rules, tuned on the documents staff reviewed)."""
+
+
+@topics_group.command("retrain")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=f"Also train on this labelled corpus (manifest.jsonl; default {topic_training.DEFAULT_CORPUS} "
+                   "when it exists).")
+@click.option("--no-corpus", is_flag=True, help="Train on the reviewed documents alone.")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=topic_training.DEFAULT_CACHE,
+              show_default=True, help="Folder keeping the corpus texts by sha256 (a second run reads no file).")
+@click.option("--dry-run", is_flag=True, help="Report only, never write the rules file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@archive_dir_option
+def retrain_command(corpus: Path | None, no_corpus: bool, cache: Path, dry_run: bool, as_json: bool,
+                    archive_dir: Path) -> None:
+    """Retune the topic rules on the documents staff reviewed (their confirmed topics), plus a labelled corpus.
+
+    Thresholds and per-topic keywords (added or removed only when documents of at
+    least three sources support them) are tuned and scored leave-one-source-out:
+    each source (a Kommune's ARS, else the party, of a reviewed document; a corpus
+    document's repository) is predicted by rules tuned on the others. The rules are
+    written to ARCHIVE_DIR/topic_rules.json only if their leave-one-source-out F1 is
+    at least that of the current rules. Stored documents keep their topics: run
+    reprocess --all to apply new rules to them (reviewed topics stay).
+
+    \b
+    Examples:
+      flask --app search_app topics retrain --dry-run
+      flask --app search_app topics retrain --corpus ../shared/corpus/dev
+      ARCHIVE_DIR=/srv/archiv flask --app search_app topics retrain --no-corpus --json
+    """
+    if no_corpus:
+        corpus = None
+    elif corpus is None and (topic_training.DEFAULT_CORPUS / "manifest.jsonl").is_file():
+        corpus = topic_training.DEFAULT_CORPUS
+    if corpus is not None and not (corpus / "manifest.jsonl").is_file():
+        raise click.BadParameter(f"{corpus} hat keine manifest.jsonl", param_hint="--corpus")
+    with tqdm(unit=" Dok.", desc="Texte", file=sys.stderr, disable=None) as bar, \
+            tqdm(unit=" Quellen", desc="Abstimmen", file=sys.stderr, disable=None) as tuning:
+        def progress(done: int, total: int) -> None:
+            tuning.total = total
+            tuning.update(done - tuning.n)
+
+        try:
+            result = topic_training.retrain(archive_dir, corpus, cache, dry_run, step=bar.update, progress=progress)
+        except ValueError as exc:
+            raise click.ClickException("Keine gelabelten Dokumente: keine geprüften im Archiv und kein Korpus "
+                                       "(--corpus)") from exc
+    report = result.report
+    if as_json:
+        click.echo(json.dumps({**report.as_json(), "rules_file": str(result.path), "written": result.written,
+                               "reviewed": result.reviewed,
+                               "skipped": [f for f, _ in result.corpus.skipped] if result.corpus else []},
+                              ensure_ascii=False))
+        return
+    _print_retraining(result)
+
+
+def _figure(score) -> str:
+    if score is None:
+        return "–".ljust(22)
+    return f"{score.f1:.3f} (P {score.precision:.3f}, R {score.recall:.3f})"
+
+
+def _print_retraining(result: topic_training.Retraining) -> None:
+    report = result.report
+    click.echo(f"Trainiert auf {report.documents} Dokumenten aus {len(report.sources)} Quellen "
+               f"({result.reviewed} geprüft, {report.documents - result.reviewed} aus dem Korpus) "
+               f"in {report.seconds:.0f} s.")
+    if result.corpus and result.corpus.skipped:
+        click.echo(f"  {len(result.corpus.skipped)} Korpus-Dateien nicht lesbar, übersprungen")
+    click.echo("Themen, Mikro-F1        leave-one-source-out         in-sample")
+    current = "aktuell" + (" (Regeldatei)" if report.current.source else " (eingebaut)")
+    click.echo(f"  {current:<20}  {_figure(report.current_loso):<28} {_figure(report.current_in_sample)}")
+    click.echo(f"  {'neu abgestimmt':<20}  {_figure(report.retuned_loso):<28} {_figure(report.retuned_in_sample)}")
+    changed = {k: v for k, v in report.retuned.parameters().items() if v != report.current.parameters()[k]}
+    click.echo("Geänderte Zahlen: " + (", ".join(f"{k} {report.current.parameters()[k]} → {v}"
+                                                 for k, v in changed.items()) or "keine"))
+    for kind, label in (("added", "Neue Stichwörter"), ("removed", "Entfernte Stichwörter")):
+        by_slug = getattr(report.retuned, kind)
+        if by_slug:
+            click.echo(f"{label}: " + "; ".join(f"{slug}: {', '.join(stems)}" for slug, stems in by_slug.items()))
+    if report.retuned_loso is None:
+        click.echo("Nur eine Quelle: leave-one-source-out nicht messbar, Regeln nicht geschrieben.")
+    elif result.written:
+        click.echo(f"Geschrieben: {result.path}. Gespeicherte Dokumente bleiben unverändert; "
+                   "`flask --app search_app reprocess --all` wendet die neuen Regeln an (geprüfte Themen bleiben).")
+    elif not report.better:
+        click.echo("Nicht geschrieben: die neu abgestimmten Regeln verallgemeinern schlechter als die aktuellen.")
+    else:
+        click.echo(f"Nicht geschrieben (--dry-run). Ohne --dry-run entstünde {result.path}; gespeicherte Dokumente "
+                   "blieben unverändert, bis `flask --app search_app reprocess --all` die Regeln anwendet.")
+
+
 def _open(archive_dir: Path, rebuild: bool = True) -> Archive:
     try:
         return Archive.open(archive_dir) if rebuild else Archive(archive_dir)
@@ -143,4 +239,4 @@ def _open(archive_dir: Path, rebuild: bool = True) -> Archive:
         raise click.ClickException(exc.for_user()) from exc
 
 
-COMMANDS = (ingest_command, reindex_command, reprocess_command)
+COMMANDS = (ingest_command, reindex_command, reprocess_command, topics_group)
