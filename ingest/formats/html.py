@@ -1,4 +1,5 @@
-"""HTML pages: the main text only (``<main>``/``<article>``, else ``<body>`` without navigation and boilerplate)."""
+"""HTML pages: the main text only (``<main>``/``<article>``, else ``<body>`` without navigation and boilerplate),
+less the chrome lines left in it (skip links, breadcrumbs, cookie banners, share buttons, picture credits)."""
 
 import re
 from pathlib import Path
@@ -7,6 +8,7 @@ import lxml.html
 from lxml import etree
 
 from ingest.formats import Parser, register
+from ingest.metadata.boilerplate import strip_boilerplate
 from ingest.records import ExtractedText
 
 _NEVER = ("script", "style", "noscript", "template", "iframe", "svg", "form", "button", "select", "nav", "aside")
@@ -48,7 +50,7 @@ def html_to_text(markup: bytes | str) -> str:
         _drop(roots[0], _BOILERPLATE)
     for root in roots:
         _drop(root, _NEVER)
-    text = "\n".join(_text(root) for root in roots).strip()
+    text = strip_boilerplate("\n".join(_text(root) for root in roots).strip())  # chrome the markup does not mark
     return "\n".join([*_letterhead(text, site, published), text]).strip()
 
 

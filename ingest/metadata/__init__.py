@@ -9,6 +9,7 @@ from ingest.metadata import parties as _parties
 from ingest.metadata import places as _places
 from ingest.metadata import title_model as _title_model
 from ingest.metadata import topics as _topics
+from ingest.metadata.boilerplate import strip_boilerplate
 from ingest.metadata.dates import find_date
 from ingest.metadata.faction import extract_faction
 from ingest.metadata.text import clean
@@ -34,7 +35,7 @@ def extract_metadata(text: str, emphasis: tuple[Emphasis, ...] = ()) -> Metadata
     """All metadata fields the text supports; unknown fields stay None/empty. ``emphasis`` are the lines the file
     marks as prominent (headings, bold, large type), when its format has typography."""
     prepare()
-    text = clean(text[:MAX_CHARS])
+    text = strip_boilerplate(clean(text[:MAX_CHARS]))
     title, title_confidence = _title_model.choose(text, emphasis, _places.is_place_name)
     place = _places.extract_place(text)
     authors = _parties.extract_parties(text)
