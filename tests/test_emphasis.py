@@ -131,3 +131,13 @@ def test_levels():
     assert emphasis.level(10, 10, False, heading=1) == 1
     assert emphasis.level(10, 10, False, heading=3) == 2
     assert emphasis.body_size([(10, 500), (16, 30), (12, 40)]) == 10
+
+
+def test_html_heading(tmp_path):
+    body = "".join(f"<p>{para}</p>" for para in BODY)
+    page = (f"<html><head><title>{TITLE} – {SENDER}</title></head><body><main><p>{SENDER}</p><p>{MOTTO}</p>"
+            f"<h1>{TITLE}</h1>{body}</main></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    assert [(e.text, e.level) for e in read_text(path)[1].emphasis] == [(TITLE, 1)]
+    assert parse_in_process(path).metadata.title == TITLE

@@ -5,7 +5,8 @@
 
 Source: the name dictionary ``nam_dict.txt`` (Jörg Michael, 2008, GNU FDL) shipped in the PyPI package
 gender-guesser. Each name carries a frequency class per country (1 rare .. 13 very common; most German names
-have a low class there); a name is kept when its class for Germany is at least MIN_CLASS. The product reads only the committed text file.
+have a low class there); a name is kept when its class for Germany is at least MIN_CLASS. The product reads
+only the committed text file.
 """
 
 import re

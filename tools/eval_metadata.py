@@ -34,8 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from ingest import IngestError, read_text, sha256_of  # noqa: E402
-from ingest.metadata import MAX_CHARS, extract_metadata, prepare, title_model  # noqa: E402
-from ingest.metadata.text import clean  # noqa: E402
+from ingest.metadata import extract_metadata, normalise, prepare, title_model  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
 CACHE = ROOT / ".cache" / "eval"
@@ -175,7 +174,7 @@ def title_examples(labels: list[dict], texts: dict) -> tuple[list[tuple], list[s
     for lab in labels:
         extracted = texts[lab["file"]]
         if lab.get("title") and not isinstance(extracted, str) and extracted.text.strip():
-            out.append((clean(extracted.text[:MAX_CHARS]), extracted.emphasis, lab["title"]))
+            out.append((normalise(extracted.text), extracted.emphasis, lab["title"]))
             groups.append(lab["source_repo"])
     return out, groups
 

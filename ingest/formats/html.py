@@ -7,9 +7,9 @@ from pathlib import Path
 import lxml.html
 from lxml import etree
 
-from ingest.formats import Parser, register
+from ingest.formats import Parser, emphasis, register
 from ingest.metadata.boilerplate import strip_boilerplate
-from ingest.records import ExtractedText
+from ingest.records import Emphasis, ExtractedText
 
 _NEVER = ("script", "style", "noscript", "template", "iframe", "svg", "form", "button", "select", "nav", "aside")
 _BOILERPLATE = ("header", "footer")  # page chrome around the body; kept inside <main>/<article>
@@ -30,19 +30,26 @@ def sniff(head: bytes, path: Path) -> bool:
 
 
 def parse(path: Path) -> ExtractedText:
-    return ExtractedText(text=html_to_text(path.read_bytes()), pages=None)
+    text, prominent = read_html(path.read_bytes())
+    return ExtractedText(text=text, pages=None, emphasis=prominent)
 
 
 def html_to_text(markup: bytes | str) -> str:
     """The readable main text of an HTML page or mail part, one block per line."""
+    return read_html(markup)[0]
+
+
+def read_html(markup: bytes | str) -> tuple[str, tuple[Emphasis, ...]]:
+    """The readable main text, one block per line, and its headings as emphasis (``<h1>`` level 1, ``<h2>``,
+    ``<h3>`` level 2)."""
     data = markup.encode("utf-8") if isinstance(markup, str) else markup
     if not data.strip():
-        return ""
+        return "", ()
     parser = lxml.html.HTMLParser(encoding="utf-8" if isinstance(markup, str) else _encoding(data))
     try:
         document = lxml.html.document_fromstring(data, parser=parser)
     except etree.ParserError:
-        return ""  # nothing but whitespace or comments: the pipeline reports "kein Text"
+        return "", ()  # nothing but whitespace or comments: the pipeline reports "kein Text"
     site, published = _site_name(document), _published(document)
     roots = document.xpath("//main") or document.xpath("//article")
     if not roots:
@@ -50,8 +57,18 @@ def html_to_text(markup: bytes | str) -> str:
         _drop(roots[0], _BOILERPLATE)
     for root in roots:
         _drop(root, _NEVER)
+    headings = _headings(roots)
     text = strip_boilerplate("\n".join(_text(root) for root in roots).strip())  # chrome the markup does not mark
-    return "\n".join([*_letterhead(text, site, published), text]).strip()
+    return "\n".join([*_letterhead(text, site, published), text]).strip(), headings
+
+
+_HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 2}
+
+
+def _headings(roots) -> tuple[Emphasis, ...]:
+    found = ((element.text_content(), _HEADING_LEVELS[element.tag])
+             for root in roots for element in root.iter(*_HEADING_LEVELS))
+    return emphasis.collect(found)
 
 
 def _site_name(document) -> str | None:

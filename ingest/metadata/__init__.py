@@ -25,17 +25,22 @@ def prepare() -> None:
     _topics.prepare()
 
 
+def normalise(text: str) -> str:
+    """The text every extractor reads: cleaned, cut to MAX_CHARS, web-page chrome removed."""
+    return strip_boilerplate(clean(text[:MAX_CHARS]))
+
+
 def topic_evidence(text: str, title: str | None) -> dict[str, tuple[str, ...]]:
     """Topic slug -> the words that suggest it (title words first), strongest topic first."""
     prepare()
-    return _topics.evidence(clean(text[:MAX_CHARS]), title)
+    return _topics.evidence(normalise(text), title)
 
 
 def extract_metadata(text: str, emphasis: tuple[Emphasis, ...] = ()) -> Metadata:
     """All metadata fields the text supports; unknown fields stay None/empty. ``emphasis`` are the lines the file
     marks as prominent (headings, bold, large type), when its format has typography."""
     prepare()
-    text = strip_boilerplate(clean(text[:MAX_CHARS]))
+    text = normalise(text)
     title, title_confidence = _title_model.choose(text, emphasis, _places.is_place_name)
     place = _places.extract_place(text)
     authors = _parties.extract_parties(text)
