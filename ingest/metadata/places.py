@@ -1,21 +1,39 @@
-"""Municipality, district and state from place names in the letterhead and body, resolved with the gazetteer."""
+"""Municipality, district and state from place names in the letterhead and body, resolved with the gazetteer.
+
+Every capitalised phrase that is a name variant of a municipality scores for that name, weighted by where it
+stands (a place-and-date line, the letterhead, the body) and what stands before it ("Stadt X" counts double,
+"Ortsteil X" a tenth). Two rules keep words and parts of towns from winning:
+
+- a name that is also a German word (ingest/reference/homonyms.csv: "Essen", "Wissen", "Lage") counts only as far
+  as its context says it means the town (``place_context.classify``); unsure mentions count a quarter, and a
+  homonym without a single mention for it is dropped, unless the Kreis of one of its towns (or, with a mention in
+  a letterhead-like line, its Land) is printed in the text; the confidence falls with the share of its unsure
+  mentions;
+- the sender's town, named as a municipality in the letterhead ("Stadt Erlangen", "Erlangen, den 3. Mai 2024"),
+  beats a much smaller namesake in another Kreis that the text names without such evidence (an Ortsteil that is
+  also a municipality elsewhere: "Büchenbach" in an Erlangen letter).
+"""
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest import reference
+from ingest.metadata import place_context
+from ingest.metadata.place_context import Evidence
 from ingest.metadata.text import head_lines
 from ingest.records import Place
 
-# City districts of the city states; the gazetteer has only the city.
+# City districts of the city states; the gazetteer has only the city. A district that is also a municipality
+# elsewhere ("Lichtenberg", "Schöneberg", "Harburg") keeps it as a smaller namesake.
 CITY_DISTRICTS = {
     "Berlin": (
         "Friedrichshain-Kreuzberg", "Pankow", "Charlottenburg-Wilmersdorf", "Spandau", "Steglitz-Zehlendorf",
         "Tempelhof-Schöneberg", "Neukölln", "Treptow-Köpenick", "Marzahn-Hellersdorf", "Reinickendorf",
-        "Berlin-Mitte", "Kreuzberg", "Friedrichshain", "Charlottenburg", "Schöneberg", "Prenzlauer Berg",
+        "Lichtenberg", "Berlin-Mitte", "Kreuzberg", "Friedrichshain", "Charlottenburg", "Schöneberg",
+        "Prenzlauer Berg",
     ),
-    "Hamburg": ("Altona", "Eimsbüttel", "Hamburg-Nord", "Hamburg-Mitte", "Wandsbek", "Bergedorf"),
+    "Hamburg": ("Altona", "Eimsbüttel", "Hamburg-Nord", "Hamburg-Mitte", "Wandsbek", "Bergedorf", "Harburg"),
 }
 # Institutions that exist only in one city state.
 CITY_INSTITUTIONS = {
@@ -23,15 +41,6 @@ CITY_INSTITUTIONS = {
     "Hamburg": re.compile(r"Bezirksversammlung|Hamburgische Bürgerschaft"),
 }
 STATE_ALIASES = {"NRW": "Nordrhein-Westfalen", "BW": "Baden-Württemberg", "RLP": "Rheinland-Pfalz"}
-# Capitalised words that are also municipality names but mostly mean something else.
-COMMON_WORDS = frozenset(
-    "Weil Wald Lage Berg Ende Essen Au Hof Rain Laufen Mark Neuhaus Hagen Brück Linden Au Elend Tann Horn Lauf "
-    "Loop Mitte Fahren Kirchen Bühl Höhe Ried Reute List Gern Glücks Grund Holz Heide Weiden Wiesen Garten Feld "
-    "Tal Bach Dorf Weiler Zell Hausen Kappel Stein Pfalz Ahr Ems Main Rhein Marne Aue Burg Breitenbach Wangen "
-    "Sand Hallen Rot Roth Senden Wittmund Damm Ohne Uder Zahna Moos Buch Lohne Polch Bergen Selb Sulz Baden "
-    "Alt Neu Wiesbach Kirchberg Insel Bahn Schule Park Platz Lehre Rode Tiefenbach Hilter Grafing Teising "
-    "Friedland Frieden Freiheit Heiligenhaus Wolken Glatt Thal Tiefen Amt Hohen Kreuz Brand Lichtenberg".split()
-)
 KREIS_WORDS = re.compile(
     r"\b(?:Kreistag(?:sfraktion)?|Kreistagsfraktion|Landkreis(?:es)?|Kreisverwaltung|Kreisausschuss|Kreis(?:es)?)"
     r"\s+(?:des\s+|im\s+)?$"
@@ -57,6 +66,9 @@ KREIS_BODY = re.compile(r"Kreistag|\bLandrat\b|Kreishaus|Kreisausschuss")
 PLACE_DATE_LINE = re.compile(r"^[A-ZÄÖÜ][^,]{1,40},?\s*(?:den\s+)?\d{1,2}\.")
 MIN_POPULATION_HYPHEN = 10000
 BODY_WEIGHT = 0.3
+UNSURE_WEIGHT = 0.25  # a homonym mention that its context does not decide
+PART_FACTOR = 0.1  # a part of a town ("Ortsteil X") or a namesake of one
+SMALLER = 10  # a namesake at least this many times smaller than the sender's town loses to it
 
 
 @dataclass
@@ -67,12 +79,15 @@ class _Index:
     district_by_name: dict[str, tuple[reference.District, ...]]
     max_words: int
     multi_first: frozenset[str]  # first words of the names with several words ("Frankfurt", "Bad")
+    homonyms: frozenset[str]  # names that are also words ("Essen", "Wald"): they need context
 
 
 _index: _Index | None = None
 
 
-def _name_variants(name: str) -> set[str]:
+def name_variants(name: str) -> set[str]:
+    """The forms of a municipality's name that the text may use: "Weil am Rhein" is also "Weil", "Lage (Lippe)"
+    also "Lage"."""
     variants = {name}
     bare = re.sub(r"\s*\(.*?\)", "", name).strip()
     variants.add(bare)
@@ -80,7 +95,7 @@ def _name_variants(name: str) -> set[str]:
     for joiner in (" am ", " an der ", " in ", " im ", " bei ", " a. ", " a.d. "):
         if joiner in bare and bare.split(joiner)[0].count(" ") == 0:
             variants.add(bare.split(joiner)[0])
-    return {v for v in variants if v and v not in COMMON_WORDS}
+    return {v for v in variants if v}
 
 
 def prepare() -> None:
@@ -91,14 +106,14 @@ def prepare() -> None:
     by_name: dict[str, list[reference.Municipality]] = {}
     adjective: dict[str, str] = {}
     for m in reference.municipalities():
-        for variant in _name_variants(m.name):
+        for variant in name_variants(m.name):
             by_name.setdefault(variant, []).append(m)
         if m.population >= 50000 and " " not in m.name and "(" not in m.name:
             adjective.setdefault(m.name + ("r" if m.name.endswith("e") else "er"), m.name)
     for city in CITY_DISTRICTS:
         m = reference.municipalities_by_name(city)[0]
         for part in CITY_DISTRICTS[city]:
-            by_name[part] = [m]
+            by_name[part] = [m, *by_name.get(part, [])]
     district_by_name: dict[str, list[reference.District]] = {}
     for d in reference.districts():
         if d.kind in ("Kreis", "Landkreis", "Regionalverband"):
@@ -115,6 +130,7 @@ def prepare() -> None:
         district_by_name={k: tuple(v) for k, v in district_by_name.items()},
         max_words=max(k.count(" ") + 1 for k in ranked),
         multi_first=_first_words([*ranked, *adjective, *district_by_name]),
+        homonyms=frozenset(reference.homonyms()) & frozenset(ranked),
     )
 
 
@@ -157,37 +173,142 @@ def _add(scores: dict, key, weight: float) -> None:
     scores[key] = scores.get(key, 0.0) + weight
 
 
-def _scan_line(line: str, weight: float, muni: dict, dist: dict, parts: frozenset = frozenset()) -> None:
+@dataclass
+class _Tally:
+    """The scores of one document, and the evidence behind the names that need it."""
+
+    muni: dict[str, float] = field(default_factory=dict)
+    dist: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, list[float]] = field(default_factory=dict)  # homonym -> weights [for, unsure, against]
+    unsure_in_head: set[str] = field(default_factory=set)
+    strong_in_head: set[str] = field(default_factory=set)  # named as a municipality in the letterhead
+    strong: set[str] = field(default_factory=set)  # named as a municipality anywhere
+
+    def note(self, key: str, evidence: Evidence, weight: float) -> None:
+        slot = {Evidence.FOR: 0, Evidence.UNSURE: 1, Evidence.AGAINST: 2}[evidence]
+        self.evidence.setdefault(key, [0.0, 0.0, 0.0])[slot] += weight
+
+
+def _resolve(phrase: str) -> tuple[str | None, float, int]:
+    """(municipality key, bonus, length of the name in the phrase) for a capitalised phrase."""
+    if phrase in _index.by_name:
+        return phrase, 1.0, len(phrase)
+    if phrase.isupper() and phrase in _index.upper:
+        return _index.upper[phrase], 1.0, len(phrase)
+    if "-" in phrase and " " not in phrase:
+        head = phrase.split("-")[0]
+        if head in _index.by_name and _index.by_name[head][0].population >= MIN_POPULATION_HYPHEN:
+            return head, 0.8, len(head)
+    if phrase in _index.adjective:
+        return _index.adjective[phrase], 0.5, 0
+    return None, 0.0, 0
+
+
+def _is_other_place(word: str) -> bool:
+    """A name of a municipality, district or state that is no word ("Bochum" next to "Essen")."""
+    return (word in _index.by_name and word not in _index.homonyms) or word in _index.district_by_name \
+        or word in reference.states()
+
+
+def _scan_line(line: str, weight: float, tally: _Tally, parts: frozenset = frozenset(), prev: str = "",
+               head: bool = False) -> None:
+    named_at: dict[int, str] = {}  # start -> the longest name found there ("Weil am Rhein" before "Weil")
     for start, phrase in _phrases(line):
         before = line[max(0, start - 40):start]
         named_kreis = phrase.endswith(("-Kreis", "-Kreises"))
         if phrase in _index.district_by_name and (named_kreis or KREIS_WORDS.search(before)):
-            _add(dist, phrase, weight * (3 if weight > BODY_WEIGHT else 1))
+            _add(tally.dist, phrase, weight * (3 if weight > BODY_WEIGHT else 1))
             continue
-        key = phrase if phrase in _index.by_name else None
-        if key is None and phrase.isupper():
-            key = _index.upper.get(phrase)
-        bonus = 1.0
-        if key is None and "-" in phrase and " " not in phrase:
-            head = phrase.split("-")[0]
-            if head in _index.by_name and _index.by_name[head][0].population >= MIN_POPULATION_HYPHEN:
-                key, bonus = head, 0.8
-        if key is None and phrase in _index.adjective:
-            key, bonus = _index.adjective[phrase], 0.5
+        key, bonus, length = _resolve(phrase)
         if key is None:
             continue
         if key in parts or PART_CONTEXT.search(before):
-            bonus *= 0.1
+            bonus *= PART_FACTOR
         elif CITY_CONTEXT.search(before):
             bonus *= 2
-        _add(muni, key, weight * bonus)
+        if length and place_context.strong(line, start, start + length):
+            tally.strong.add(key)
+            if head:
+                tally.strong_in_head.add(key)
+        if key in _index.homonyms:
+            evidence = _homonym_evidence(key, line, start, length, named_at.get(start), prev, head)
+            tally.note(key, evidence, weight)
+            if evidence == Evidence.AGAINST:
+                continue
+            if evidence == Evidence.UNSURE:
+                bonus *= UNSURE_WEIGHT
+                if head and len(line) <= 60 and not line.rstrip().endswith((".", "!", "?", ",", ";")):
+                    tally.unsure_in_head.add(key)  # a letterhead-like line, no sentence
+        named_at.setdefault(start, phrase)
+        _add(tally.muni, key, weight * bonus)
+
+
+def _homonym_evidence(key: str, line: str, start: int, length: int, longer: str | None, prev: str,
+                      head: bool) -> Evidence:
+    if longer is not None:  # part of a longer name: "Weil" of "Weil am Rhein"
+        return Evidence.FOR
+    if not length:  # an adjective ("Essener") says the place but is no mention of the name
+        return Evidence.UNSURE
+    noun = reference.homonyms()[key].noun
+    return place_context.classify(line, start, start + length, prev, head, _is_other_place, noun)
+
+
+def _settle_homonyms(tally: _Tally, text: str) -> None:
+    """Drop the homonyms that no mention confirms, unless the text prints the Kreis (or, for a mention in a
+    letterhead-like line, the Land) of one of their towns."""
+    states = _states_in(text)
+    for key in [k for k in tally.muni if k in _index.homonyms]:
+        if tally.evidence.get(key, [0.0])[0] > 0:
+            continue
+        if not _region_named(key, text, tally.dist, states if key in tally.unsure_in_head else set()):
+            del tally.muni[key]
+
+
+def _region_named(key: str, text: str, district_scores: dict, states: set[str]) -> bool:
+    for m in _index.by_name[key]:
+        if m.state in states:
+            return True
+        d = reference.district_by_ars(m.district_ars)
+        if d is None or d.kind not in ("Kreis", "Landkreis") or key in d.name:
+            continue
+        short = re.sub(r"^(?:Landkreis|Kreis)\s+|\s*\(.*?\)", "", d.name)  # "Altenkirchen (Westerwald)"
+        if d.name in district_scores or re.search(rf"\b{re.escape(short)}\b", text):
+            return True
+    return False
+
+
+def _homonym_certainty(key: str, tally: _Tally) -> float:
+    """1 for a name that is no word; for a homonym, lower the larger the share of its mentions that the context
+    leaves open (0.5 when none says it is the town and only its Kreis or Land made it count). Mentions that are
+    plainly the word ("Weil wir ...") say nothing about the town and do not count."""
+    if key not in _index.homonyms:
+        return 1.0
+    confirmed, unsure, _against = tally.evidence.get(key, [0.0, 0.0, 0.0])
+    return 0.5 + 0.5 * (confirmed / (confirmed + unsure) if confirmed + unsure else 0.0)
+
+
+def _demote_namesakes(tally: _Tally, parts: set[str], text: str) -> None:
+    """The sender's town, named as a municipality in the letterhead, beats a much smaller namesake in another Kreis
+    that is named without such evidence: a part of the town that is a municipality elsewhere."""
+    senders = [k for k in tally.strong_in_head if k in tally.muni and k not in parts]
+    if not senders:
+        return
+    sender = max(senders, key=tally.muni.get)
+    town = _pick(sender, text, tally.dist)
+    for key in list(tally.muni):
+        if key == sender or key in tally.strong or tally.muni[key] <= tally.muni[sender]:
+            continue
+        namesakes = _index.by_name[key]
+        if all(m.population * SMALLER <= town.population and m.district_ars != town.district_ars for m in namesakes):
+            tally.muni[key] *= PART_FACTOR
+            parts.add(key)
 
 
 def _pick(name: str, text: str, district_scores: dict) -> reference.Municipality:
     candidates = _index.by_name[name]
     if len(candidates) == 1:
         return candidates[0]
-    states = {STATE_ALIASES.get(s, s) for s in re.findall(r"\b(?:" + "|".join(_state_words()) + r")\b", text)}
+    states = _states_in(text)
     named_districts = {d.ars for n in district_scores for d in _index.district_by_name[n]}
     for c in candidates:
         if c.district_ars in named_districts:
@@ -235,25 +356,48 @@ def _part_names(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def extract_place(text: str) -> PlaceResult:
-    """Municipality (or only a district for Kreis documents), its district and state."""
-    prepare()
-    muni: dict[str, float] = {}
-    dist: dict[str, float] = {}
-    parts = _part_names(text)
+def _states_in(text: str) -> set[str]:
+    return {STATE_ALIASES.get(s, s) for s in re.findall(r"\b(?:" + "|".join(_state_words()) + r")\b", text)}
+
+
+def _tally(text: str, parts: frozenset) -> _Tally:
+    tally = _Tally()
     head = head_lines(text, 14)
     for i, line in enumerate(head):
-        _scan_line(line, _line_weight(i, line), muni, dist, parts)
+        _scan_line(line, _line_weight(i, line), tally, parts, head[i - 1] if i else "", head=True)
     body_start = text.find(head[-1]) + len(head[-1]) if head else 0
+    prev = head[-1] if head else ""
     for line in text[body_start:body_start + 20000].split("\n"):
-        _scan_line(line, BODY_WEIGHT, muni, dist, parts)
-    if dist and KREIS_BODY.search("\n".join(head[:6])):
-        for name in dist:
-            dist[name] *= 4
+        _scan_line(line, BODY_WEIGHT, tally, parts, prev)
+        prev = line
+    if tally.dist and KREIS_BODY.search("\n".join(head[:6])):
+        for name in tally.dist:
+            tally.dist[name] *= 4
     for city, pattern in CITY_INSTITUTIONS.items():
         hits = len(pattern.findall(text[:20000]))
         if hits:
-            _add(muni, city, min(hits, 5) * 0.6)
+            _add(tally.muni, city, min(hits, 5) * 0.6)
+    return tally
+
+
+def _runner_up(winner: reference.Municipality, tally: _Tally, text: str) -> float:
+    """The best score of another place: names that resolve to the winner too ("Weil" beside "Weil am Rhein",
+    "Lichtenberg" in Berlin) are no competitors."""
+    others = sorted(tally.muni.items(), key=lambda kv: -kv[1])
+    for key, score in others[:6]:
+        if _pick(key, text, tally.dist).ars != winner.ars:
+            return max(score, max(tally.dist.values(), default=0.0))
+    return max(tally.dist.values(), default=0.0)
+
+
+def extract_place(text: str) -> PlaceResult:
+    """Municipality (or only a district for Kreis documents), its district and state."""
+    prepare()
+    parts = set(_part_names(text))
+    tally = _tally(text, frozenset(parts))
+    _settle_homonyms(tally, text[:20000])
+    _demote_namesakes(tally, parts, text[:20000])
+    muni, dist = tally.muni, tally.dist
     best_muni = max(muni, key=muni.get, default=None)
     best_dist = max(dist, key=dist.get, default=None)
     ranked = [*sorted([*muni.values(), *dist.values()], reverse=True), 0.0, 0.0]
@@ -267,7 +411,9 @@ def extract_place(text: str) -> PlaceResult:
         return PlaceResult(state=_pick(best_muni, text[:20000], dist).state)
     m = _pick(best_muni, text[:20000], dist)
     d = reference.district_by_ars(m.district_ars)
-    confidence = _confidence(ranked[0], ranked[1], len(_index.by_name[best_muni]) > 1)
+    second = _runner_up(m, tally, text[:20000])
+    confidence = _confidence(muni[best_muni], second, len(_index.by_name[best_muni]) > 1)
+    confidence = round(confidence * _homonym_certainty(best_muni, tally), 3)
     return PlaceResult(Place(m.name, m.ars), Place(d.name, d.ars) if d else None, m.state, confidence)
 
 

@@ -1,4 +1,4 @@
-"""Reference data: municipalities, districts, states, parties and topics.
+"""Reference data: municipalities, districts, states, parties, topics, and the names that are also words.
 
 The CSV files next to this module are loaded lazily, once per process, and cached. All functions return
 plain immutable values, so callers (the archive's facet labels, filter resolution) may share them freely.
@@ -41,6 +41,17 @@ class District:
     official_name: str
     kind: str
     state: str
+
+
+@dataclass(frozen=True)
+class Homonym:
+    """A municipality name that is also a common German word (homonyms.csv, built by tools/build_homonyms.py)."""
+
+    name: str  # the name as places.py indexes it: "Weil" (of "Weil am Rhein"), "Essen"
+    zipf: float  # wordfreq Zipf frequency of the word (town and word together)
+    town_zipf: float  # what a town of that size alone would reach
+    lower_word: bool  # the lowercase form is a word: "essen", "wissen", "weil"
+    noun: bool  # the capitalised form is a common noun: "Wald", "Lage"
 
 
 @dataclass(frozen=True)
@@ -165,6 +176,16 @@ def states() -> tuple[str, ...]:
     for m in municipalities():
         seen.setdefault(m.state, None)
     return tuple(seen)
+
+
+@cache
+def homonyms() -> dict[str, Homonym]:
+    """Municipality names that are also German words, by name: ``homonyms()["Essen"].lower_word`` is True."""
+    return {
+        row["name"]: Homonym(row["name"], float(row["zipf"]), float(row["town_zipf"]), row["lower_word"] == "1",
+                             row["noun"] == "1")
+        for row in _read_csv("homonyms.csv")
+    }
 
 
 @cache
