@@ -15,8 +15,9 @@ Figures:
 - macro: the mean over sources of each source's score, so that the 150 documents of one source do not hide
   the others (a rule that only fits the large sources shows here);
 - LOSO (leave-one-source-out): for each source, the trained parts of the extraction (the title line scorer,
-  ingest/metadata/title_model.py) are trained on the other sources and scored on it; rules without trained
-  parameters score the same as in-sample there.
+  ingest/metadata/title_model.py) are trained on the other sources (their documents and, with --generated, their
+  renderings under random letterheads) and scored on it; rules without trained parameters score the same as
+  in-sample there.
 """
 
 import argparse
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from ingest import IngestError, read_text, sha256_of  # noqa: E402
 from ingest.metadata import extract_metadata, normalise, prepare, title_model  # noqa: E402
+from tools.generated_titles import generated_examples  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "dev"
 CACHE = ROOT / ".cache" / "eval"
@@ -149,7 +151,7 @@ def extract(texts: dict, lab: dict) -> dict:
     return as_record(extract_metadata(extracted.text, extracted.emphasis))
 
 
-def evaluate(labels: list[dict], texts: dict, loso: bool) -> dict:
+def evaluate(labels: list[dict], texts: dict, loso: bool, generated: tuple[list, list] = ([], [])) -> dict:
     sources = sorted({lab["source_repo"] for lab in labels})
     overall, per_source, held_out = Tally(), {s: Tally() for s in sources}, Tally()
     misses: list = []
@@ -161,6 +163,9 @@ def evaluate(labels: list[dict], texts: dict, loso: bool) -> dict:
         for source in sources:
             train = [lab for lab in labels if lab["source_repo"] != source]
             examples, groups = title_examples(train, texts)
+            kept = [k for k, group in enumerate(generated[1]) if group != source]
+            examples += [generated[0][k] for k in kept]
+            groups += [generated[1][k] for k in kept]
             with title_model.trained_on(examples, groups):
                 for lab in labels:
                     if lab["source_repo"] == source:
@@ -221,6 +226,8 @@ def main() -> None:
     ap.add_argument("--source", help="only sources whose name contains this")
     ap.add_argument("--misses", action="append", default=[], metavar="FIELD", help="list the misses of FIELD")
     ap.add_argument("--no-loso", action="store_true", help="skip the leave-one-source-out runs")
+    ap.add_argument("--generated", type=int, default=1, metavar="K",
+                    help="LOSO trains on K renderings per document of the other sources too, as tools/train_titles.py")
     ap.add_argument("--workers", type=int, default=2, help="parse processes for files not yet cached")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = ap.parse_args()
@@ -232,7 +239,10 @@ def main() -> None:
     if args.source:
         labels = [lab for lab in labels if args.source in lab["source_repo"]]
     prepare()
-    report(evaluate(labels, texts, loso=not args.no_loso), args)
+    generated = ([], [])
+    if not args.no_loso and args.generated:
+        generated = generated_examples(labels, args.corpus, args.generated)
+    report(evaluate(labels, texts, loso=not args.no_loso, generated=generated), args)
 
 
 if __name__ == "__main__":

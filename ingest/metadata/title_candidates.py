@@ -5,6 +5,7 @@ continuation, two lines joined, the subject after "Betreff:" or a type word, a r
 features are what a reader sees; ``title_model`` weighs them.
 """
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -64,13 +65,14 @@ def candidates(text: str, emphasis: tuple[Emphasis, ...] = (), rule_pick: str | 
             add(rules._with_continuation(line, raw[i + 1:], width), n, "typed_whole", (line,))
         add(line, n, "line", (line,))
         wrapped = rules._with_continuation(line, raw[i + 1:], width)
-        if wrapped != line:
+        if wrapped != line and not (n + 1 < len(head) and _repeats(line, head[n + 1][1])):
             add(wrapped, n, "wrapped", (line,))
-        if n + 1 < len(head):
+        if n + 1 < len(head) and not _repeats(line, head[n + 1][1]):
             nxt = head[n + 1][1]
             add(f"{line} {nxt}", n, "joined", (line, nxt))
     for n, run in _emphasis_runs(head, emphasis):
-        add(" ".join(run), n, "emphasis_run", tuple(run))
+        if not any(_repeats(a, b) for a, b in itertools.pairwise(run)):
+            add(" ".join(run), n, "emphasis_run", tuple(run))
     if rule_pick and rule_pick not in out:
         n = next((n for n, (_, line) in enumerate(head) if line and line in rule_pick), 0)
         add(rule_pick, n, "rule", (head[n][1],) if head else ())
@@ -92,6 +94,12 @@ def _emphasis_runs(head: list[tuple[int, str]], emphasis: tuple[Emphasis, ...]):
         if end - n > 1:
             yield n, [line for _, line in head[n:end]]
         n = end
+
+
+def _repeats(line: str, nxt: str) -> bool:
+    """Whether the next line says the same again (a heading repeated as the first line of the text)."""
+    a, b = _fold(line), _fold(nxt)
+    return bool(a) and (a.replace(" ", "") == b.replace(" ", "") or b.startswith(a) or a.startswith(b))
 
 
 def _fold(value: str) -> str:
