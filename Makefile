@@ -10,7 +10,7 @@ ARCHIVE_DIR ?= data
 APT_PACKAGES := chromium tesseract-ocr tesseract-ocr-deu poppler-utils antiword catdoc
 export ARCHIVE_DIR
 
-.PHONY: run test lint unit browser bench system-deps deps demo clean
+.PHONY: run test lint unit browser bench system-deps deps demo clean eval eval-letterheads
 
 run: deps demo ## set up, load the demo corpus, serve on http://127.0.0.1:5000
 	$(BIN)/waitress-serve --host $(HOST) --port $(PORT) --threads 8 --call search_app:create_app
@@ -44,3 +44,10 @@ system-deps: ## Debian packages the tests use (Chromium for Playwright, OCR, DOC
 
 clean:
 	rm -rf $(VENV) $(ARCHIVE_DIR)/archive.db* $(ARCHIVE_DIR)/index $(ARCHIVE_DIR)/originals
+
+EVAL_ARGS ?=
+eval: deps ## metadata on the labelled dev corpus: in-sample, macro over sources, leave-one-source-out (EVAL_ARGS="--misses title")
+	$(BIN)/python tools/eval_metadata.py $(EVAL_ARGS)
+
+eval-letterheads: deps ## extraction on generated letterheads: accuracy per field, format and form (EVAL_ARGS="--corpus ../shared/corpus/dev --misses title")
+	$(BIN)/python tools/eval_letterheads.py $(EVAL_ARGS)

@@ -54,11 +54,13 @@ TYPE_LINE = re.compile(
     r"Nr\.?\s*\d[\d/.-]*.*|\d[\d/.-]*))?$",
     re.IGNORECASE,
 )
+SENTENCE_INSIDE = re.compile(r"\w{3}[.!?]\s+[A-ZÄÖÜ]")
 SENTENCE = re.compile(r"^(?=(?:\S+\s+){14})[^:]*[.!?]$")
 PARENTHESISED = re.compile(r"^\(.*\)$")
 DANGLING = re.compile(
     r"\s(?:als|der|die|das|den|dem|des|und|oder|für|von|vom|mit|zur|zum|zu|im|in|an|am|auf|bei|über|nach|aus|"
-    r"gegen|ohne|durch|eines|einer|einen|ein|eine)$|[-–,:]$",
+    r"gegen|ohne|durch|eines|einer|einen|ein|eine|einem|kein|keine|keinen|keiner|nicht|sowie|bzw\.|wie|dass|um|"
+    r"statt|unter|vor|zwischen|bis|seine|ihre|unsere|unser|mehr)$|[-–,:]$",
     re.IGNORECASE,
 )
 PERSON = re.compile(r"^(?:Dr\.|Prof\.|Herrn?\b|Frau\b)")
@@ -82,6 +84,8 @@ def _continues(line: str, nxt: str | None, width: int | None) -> bool:
     if line.endswith(":") and len(line.split()) < 4:  # a label ("Antrag:", "Begründung:"), not a title
         return False
     if LABELLED.match(nxt) or TYPED.match(nxt) or SKIP.match(nxt) or FIELD.match(nxt) or dates_in(nxt):
+        return False
+    if SENTENCE_INSIDE.search(nxt):  # the body's first line: a title does not end a sentence and go on
         return False
     dangling = bool(DANGLING.search(line))
     if width is None:  # whole paragraphs: only a title that visibly breaks off ("... für" / "die Stadt") goes on
