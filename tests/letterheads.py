@@ -248,6 +248,8 @@ def random_layout(rng: random.Random) -> Layout:
     return Layout(**{name: rng.choice(values) for name, values in FORMS.items()})
 
 
+GENRE_TITLE = re.compile(r"(?:Einladung|Tagesordnung|Protokoll|Niederschrift|Newsletter|Rundbrief|Positionspapier|"
+                         r"Offener Brief|(?:Kommunal)?[Ww]ahlprogramm|Leitlinien|Programm)\b")
 DATE_IN_TEXT = re.compile(r"\d{1,2}\.\s?(?:\d{1,2}\.|\s?[A-ZÄÖÜ][a-zä]+)\s?\d{2,4}|\d{4}-\d{2}-\d{2}")
 
 
@@ -290,6 +292,8 @@ def _normalise_type(lay: dict, labels: Labels) -> None:
     lay["type_word"] = words[lay["type_variant"] % len(words)]
     if lay["type_form"] == "none" and labels.doc_type != "sonstiges":
         lay["type_form"] = "alone"
+    if labels.doc_type == "sonstiges" and GENRE_TITLE.match(labels.title):
+        lay["type_form"] = "none"  # "Einladung zur Fraktionssitzung" names its genre: no competing "Newsletter"
     if lay["type_form"] == "vom" and not labels.date:
         lay["type_form"] = "alone"
     if lay["type_form"] == "none":
@@ -455,7 +459,8 @@ class _Writer:
         return [self.with_place(name, k)]  # party_place: "SPD Berlin", "DIE LINKE Wiesbaden"
 
     def contact_lines(self) -> list[str]:
-        slug = _slug(self.party_name) + "-" + _slug(self.kommune.name)
+        slug = _slug(self.party_name)
+        slug += "" if _slug(self.kommune.short) in slug else "-" + _slug(self.kommune.name)
         phone = f"Tel. 0{self.rng.randint(20, 999)} {self.rng.randint(100, 999)}-{self.rng.randint(10, 99)}"
         return {
             "none": [],
