@@ -17,6 +17,8 @@ CASES = {
                                       "Kreisausschuss", "Beratungsfolge", "Kreistag", "Finanzausschuss",
                                       "Musterstadt, den 14. Juni 2024"]), "2024-06-14"),
     "place | date": ("Musterstadt | 09.11.2023\nGrüne fordern sichere Radwege", "2023-11-09"),
+    "sender | place, date": ("SPD Fraktion Berlin | Berlin, 12.11.22\nHaushaltsantrag: Wärmenetze\nDer Senat hat am "
+                             "Berlin, 13.10.2010 beschlossen ...", "2022-11-12"),
     "meeting only": ("Antrag zur Sitzung am 12.06.2024\nMehr Bänke im Park", None),
 }
 

@@ -20,7 +20,8 @@ MONTH_YEAR = re.compile(rf"\b({_MONTH})\.?\s+(\d{{4}})(?!\d)", re.IGNORECASE)
 # A date right after these words is the document's own date: "Düsseldorf, den", "Datum:", "Stand:", a line
 # that is only the date.
 OWN_MARKER = re.compile(
-    r"(?:\bden|\bDatum|\bStand|^[A-ZÄÖÜ][\w .()/-]{1,40},|^[A-ZÄÖÜ][\w .()-]{1,40}\s[|/–-])\s*:?\s*$|^\s*$",
+    r"(?:\bden|\bDatum|\bStand|(?:^|\|\s*)[A-ZÄÖÜ][\w .()/-]{1,40},|^[A-ZÄÖÜ][\w .()-]{1,40}\s[|/–-])\s*:?\s*$|"
+    r"^\s*$",
     re.IGNORECASE,
 )
 # Weaker: "Antrag vom 3.5.2024", "beschlossen am ...": the document's date unless a letterhead date says otherwise

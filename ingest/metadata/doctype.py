@@ -80,12 +80,9 @@ def classify(text: str) -> tuple[str, float]:
                 m = pattern.match(bare)
                 if m and re.fullmatch(r"[\s\d/.–-]*", bare[m.end():]):
                     return doc_type, ALONE
-    for line in head:
-        for doc_type, pattern in TYPE_WORDS:
-            if pattern.search(line):
-                if doc_type != "pressemitteilung" and _is_prose(line) and _press_form(text, PRESS_STRONG + 1):
-                    return "pressemitteilung", press_confidence(press_score(text))  # "... einen Antrag stellen."
-                return doc_type, IN_HEAD
+    in_head = _type_in_head(text, head)
+    if in_head:
+        return in_head
     labelled = _labelled(head_lines(text, LABEL_LINES)[len(head):])
     if labelled:
         return labelled, LABELLED_LINE
@@ -93,6 +90,32 @@ def classify(text: str) -> tuple[str, float]:
     if garbled:
         return garbled
     return by_form(text)
+
+
+
+def _type_in_head(text: str, head: list[str]) -> tuple[str, float] | None:
+    """The type named within a letterhead line (a mention deep in a sentence or a body paragraph does not count)."""
+    for line in head:
+        if len(line) > BODY_LINE:  # a paragraph of the body: its type words are mentions ("meine Anfrage an ...")
+            continue
+        for doc_type, pattern in TYPE_WORDS:
+            found = pattern.search(line)
+            if found and _mentioned_late(line, found.start()):
+                continue
+            if found:
+                if doc_type != "pressemitteilung" and _is_prose(line) and _press_form(text, PRESS_STRONG + 1):
+                    return "pressemitteilung", press_confidence(press_score(text))  # "... einen Antrag stellen."
+                return doc_type, IN_HEAD
+    return None
+
+BODY_LINE = 250
+LATE_WORD = 4
+
+
+def _mentioned_late(line: str, start: int) -> bool:
+    """A type word deep inside a sentence ("... wurde über den Ortsrat ein Antrag gestellt,") is a mention; a
+    letterhead names the type near the start of its line ("Antrag der SPD-Fraktion zur Sitzung ...")."""
+    return len(line.split()) >= 8 and len(line[:start].split()) >= LATE_WORD
 
 
 def _is_prose(line: str) -> bool:
