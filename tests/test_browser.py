@@ -15,11 +15,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture
-def live_url(store_dir: Path):
+@contextmanager
+def serving(store: Path):
+    """The app on ``store`` served on a free local port, in a thread; yields its base URL."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, make_app(store_dir), threaded=True)
+    server = make_server("127.0.0.1", 0, make_app(store), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -30,9 +31,15 @@ def live_url(store_dir: Path):
         server.server_close()
 
 
+@pytest.fixture
+def live_url(store_dir: Path):
+    with serving(store_dir) as url:
+        yield url
+
+
 @contextmanager
-def chromium_page(**options):
-    """A page in Debian's Chromium and the list its console errors are collected in."""
+def chromium():
+    """Debian's Chromium, launched through Playwright (skips the test when it is not installed)."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is not installed")
     from playwright.sync_api import sync_playwright
@@ -40,12 +47,25 @@ def chromium_page(**options):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="de-DE", **options)
-            errors: list[str] = []
-            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-            yield page, errors
+            yield browser
         finally:
             browser.close()
+
+
+def new_page(browser, **options):
+    """A page in a fresh context (own cookies) and the list its console errors are collected in."""
+    options = {"viewport": {"width": 1280, "height": 900}, "locale": "de-DE", **options}
+    page = browser.new_page(**options)
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return page, errors
+
+
+@contextmanager
+def chromium_page(**options):
+    """A page in Debian's Chromium and the list its console errors are collected in."""
+    with chromium() as browser:
+        yield new_page(browser, **options)
 
 
 def count_of(page) -> int:
