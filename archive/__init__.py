@@ -21,6 +21,8 @@ from archive.ingesting import Outcome, ingest_files
 from archive.reprocessing import reprocess
 from archive.search import SearchRequest, SearchResult, search
 from archive.store import MISSING, Store
+from archive.suggest import Suggestion
+from archive.suggest import for_store as suggester_for
 from ingest import NO_TEXT, Limits
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ __all__ = [
     "SearchRequest",
     "SearchResult",
     "StoreError",
+    "Suggestion",
 ]
 
 
@@ -97,6 +100,12 @@ class Archive:
     def search(self, request: SearchRequest) -> SearchResult:
         searcher, table = self.index.searcher()
         return search(searcher, table, request, self._snippet_texts)
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
+        """Suggestions for the last word of ``prefix`` (the search box up to the cursor): Kommunen, parties and
+        topics of the archive and frequent title words, with document counts; ``limit`` 1..20, else BadRequest."""
+        searcher, table = self.index.searcher()
+        return suggester_for(self.root).suggest(prefix, limit, searcher, table, self.store.titles)
 
     def _snippet_texts(self, ids: list[int]) -> dict[int, str]:
         return self.store.texts(ids, 50_000)

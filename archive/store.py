@@ -179,6 +179,11 @@ class Store:
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
 
+    def titles(self) -> Iterator[str]:
+        """Every document's title (the suggestions' words); one pass over the table, titles only."""
+        for (title,) in self.db.execute("SELECT title FROM documents WHERE title IS NOT NULL"):
+            yield title
+
     def iter_documents(self, batch: int = 500) -> Iterator[list[dict]]:
         """All documents with text, in id order, ``batch`` rows at a time (bounded memory)."""
         last = 0

@@ -100,6 +100,18 @@ def test_search_page_on_a_phone_with_the_search_tips_open(browser, site: str):
         page.close()
 
 
+def test_search_page_with_the_suggestions_open(site: str, page):
+    page.goto(site + "/?q=Sozialticket")
+    box = page.locator("#q")
+    box.press("End")
+    box.press_sequentially(" s", delay=20)
+    page.locator("[role=option]").first.wait_for()
+    box.press("ArrowDown")
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-expanded") == "true" and box.get_attribute("aria-activedescendant")
+    assert_accessible(page, "the search page with the suggestions open, the second one active")
+
+
 def test_pagination_has_a_disabled_previous_link(site: str, page):
     page.goto(site + "/?per_page=2")
     assert page.locator(".pagination .disabled").first.inner_text().strip() == "‹ Zurück"

@@ -160,3 +160,67 @@ def test_staff_confirm_and_correct_metadata(live_url: str):
         expect(page.get_by_role("status")).to_contain_text("3 Dokumente")
         # the form sent back with its errors has status 400, which Chromium logs; nothing else may fail
         assert [e for e in errors if "status of 400" not in e] == []
+
+
+@pytest.mark.browser
+def test_autocomplete_from_the_keyboard_and_the_mouse(live_url: str):
+    from playwright.sync_api import expect
+
+    with chromium_page() as (page, errors):
+        page.goto(live_url + "/")
+        box = page.locator("#q")
+        expect(box).to_have_attribute("role", "combobox")
+        expect(box).to_have_attribute("aria-expanded", "false")
+        listbox = page.locator("#" + box.get_attribute("aria-controls"))
+        box.press_sequentially("Sozialticket boc", delay=20)
+        expect(box).to_have_attribute("aria-expanded", "true")
+        expect(listbox.get_by_role("option")).to_have_count(1)
+        expect(listbox.get_by_role("option").first).to_contain_text("Bochum")
+        expect(listbox.get_by_role("option").first).to_contain_text("Kommune")
+        expect(page.locator(".search-row [role=status]")).to_have_text("1 Vorschlag")
+        assert box.get_attribute("aria-activedescendant") is None
+
+        box.press("ArrowDown")
+        option = listbox.get_by_role("option").first
+        expect(option).to_have_attribute("aria-selected", "true")
+        expect(box).to_have_attribute("aria-activedescendant", option.get_attribute("id"))
+        box.press("Enter")  # takes the suggestion, does not submit
+        expect(box).to_have_value("Sozialticket kommune:Bochum ")
+        expect(box).to_have_attribute("aria-expanded", "false")
+        expect(listbox).to_be_hidden()
+        assert box.get_attribute("aria-activedescendant") is None
+        assert page.url == live_url + "/"
+
+        box.press_sequentially("s", delay=20)  # several kinds; Escape closes, the text stays
+        expect(box).to_have_attribute("aria-expanded", "true")
+        box.press("Escape")
+        expect(box).to_have_attribute("aria-expanded", "false")
+        expect(box).to_have_value("Sozialticket kommune:Bochum s")
+        box.press("ArrowDown")  # opens the list again on the first option
+        expect(box).to_have_attribute("aria-expanded", "true")
+        expect(listbox.get_by_role("option").first).to_have_attribute("aria-selected", "true")
+        box.press("ArrowUp")  # up from the first: the last
+        expect(listbox.get_by_role("option").last).to_have_attribute("aria-selected", "true")
+
+        listbox.get_by_role("option", name="Sozialticket").click()  # the mouse takes one too
+        expect(box).to_have_value("Sozialticket kommune:Bochum Sozialticket ")
+        expect(box).to_be_focused()
+        box.press("Enter")  # no option active: the search runs
+        page.wait_for_url(re.compile(r"q=Sozialticket\+kommune%3ABochum"))
+        assert count_of(page) == 1
+        assert errors == []  # suggest.js under the app's CSP, /api/suggest without errors
+
+
+@pytest.mark.browser
+def test_typing_on_updates_and_closes_the_suggestions(live_url: str):
+    from playwright.sync_api import expect
+
+    with chromium_page() as (page, errors):
+        page.goto(live_url + "/")
+        box = page.locator("#q")
+        box.press_sequentially("han", delay=0)  # faster than the debounce: one request
+        expect(page.locator("[role=option]")).to_have_count(1)
+        expect(page.locator("[role=option]")).to_contain_text("Hannover")
+        box.press_sequentially("noverx", delay=0)  # nothing starts with hannoverx: the list closes
+        expect(box).to_have_attribute("aria-expanded", "false")
+        assert errors == []

@@ -1,9 +1,12 @@
-"""JSON API: ``/api/search`` and ``/api/documents/<id>`` (a contract other tools rely on)."""
+"""JSON API: ``/api/search`` and ``/api/documents/<id>`` (a contract other tools rely on), and
+``/api/suggest`` (the search box's autocomplete)."""
 
 from flask import Blueprint, jsonify, request, url_for
 
 from archive import ArchiveError, BadRequest, NotFound, SearchResult
 from archive.facets import FACETS
+from archive.suggest import DEFAULT_LIMIT as DEFAULT_SUGGESTIONS
+from archive.suggest import MAX_LIMIT as MAX_SUGGESTIONS
 from web.context import get_archive
 from web.params import search_request
 
@@ -41,6 +44,17 @@ def hit_json(row: dict, snippet: str) -> dict:
         "url": url_for("pages.document", doc_id=row["id"], _external=True),
         "download_url": url_for("pages.original", doc_id=row["id"], _external=True),
     }
+
+
+@bp.get("/suggest")
+def suggest():
+    """Suggestions for the last word of ``q``: ``{"q", "suggestions": [{"kind", "label", "value", "count"}]}``."""
+    q = request.args.get("q", "")
+    raw = request.args.get("limit") or str(DEFAULT_SUGGESTIONS)
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 3 and 1 <= int(raw) <= MAX_SUGGESTIONS):
+        raise BadRequest(f"limit muss eine ganze Zahl zwischen 1 und {MAX_SUGGESTIONS} sein")
+    suggestions = get_archive().suggest(q, int(raw))
+    return jsonify({"q": q, "suggestions": [s.as_json() for s in suggestions]})
 
 
 @bp.get("/documents/<int:doc_id>")
