@@ -27,6 +27,8 @@ from functools import lru_cache
 import Stemmer
 from whoosh.analysis import CompositeAnalyzer, Token, Tokenizer
 
+from archive import compounds
+
 __all__ = [
     "STOPWORDS",
     "TOKEN_RE",
@@ -37,6 +39,8 @@ __all__ = [
     "fold",
     "german_analyzer",
     "iter_tokens",
+    "part_terms",
+    "parts_analyzer",
     "prefix_key",
     "query_terms",
     "stem",
@@ -203,6 +207,21 @@ def token_terms(raw: str) -> TokenTerms:
     return _build(joined, tuple(parts), len(raw))
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
+def part_terms(raw: str) -> tuple[str, ...]:
+    """Index terms of the parts of a closed compound (``archive.compounds``): "Bahnhofstraße" gives "bahnhof" and
+    "strass", "Radverkehrsförderung" also "radverkehr" and "verkehrsforder". Not the word's own term, no stopwords.
+    Only plain words: hyphenated compounds already index their parts (``token_terms``)."""
+    if len(raw) < compounds.MIN_COMPOUND_CHARS or not raw.isalpha():
+        return ()
+    pieces = compounds.parts(fold(raw))
+    if pieces is None:
+        return ()
+    own = term(raw)
+    found = (stem(span) for span in compounds.spans(pieces) if span not in STOPWORDS)
+    return tuple(t for t in dict.fromkeys(found) if t != own and len(t) >= compounds.MIN_HEAD_CHARS)
+
+
 def iter_tokens(text: str) -> Iterator[tuple[re.Match[str], TokenTerms]]:
     """Yield every token match with its analysis (stopwords included, flagged)."""
     for match in TOKEN_RE.finditer(text):
@@ -285,6 +304,37 @@ class GermanTokenizer(Tokenizer):
         if keeporiginal:
             token.original = value
         yield token
+
+
+class PartsTokenizer(Tokenizer):
+    """Whoosh tokenizer for the ``*_parts`` fields: only the part terms of closed compounds (``part_terms``)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: object) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.text, token.pos, token.boost, token.stopped = term(value), start_pos, 1.0, False
+            yield token
+            return
+        pos = start_pos
+        for match in TOKEN_RE.finditer(value):
+            for text in part_terms(match.group()):
+                token.text, token.pos, token.boost, token.stopped = text, pos, 1.0, False
+                token.startchar, token.endchar = start_char + match.start(), start_char + match.end()
+                yield token
+            pos += 1
+
+
+def parts_analyzer() -> CompositeAnalyzer:
+    """Analyzer for the ``title_parts`` and ``body_parts`` fields."""
+    return CompositeAnalyzer(PartsTokenizer())
 
 
 def german_analyzer() -> CompositeAnalyzer:

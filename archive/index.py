@@ -20,13 +20,13 @@ from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
 from whoosh.searching import Searcher
 from whoosh.writing import LockError
 
-from archive.analysis import german_analyzer
+from archive.analysis import german_analyzer, parts_analyzer
 from archive.columns import FacetTable
 from archive.errors import IndexWriteError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: title_parts and body_parts (compound parts)
 VERSION_FILE = "ANTRAGSARCHIV_VERSION"
 FIELD_SEP, VALUE_SEP = "\x1f", "\x1e"
 # Order of the values packed into the ``facets`` column. Multi-valued ones are tuples.
@@ -35,11 +35,14 @@ MULTI = frozenset({"party", "topic"})
 
 
 def build_schema() -> Schema:
-    analyzer = german_analyzer()
+    analyzer, parts = german_analyzer(), parts_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=analyzer, phrase=True),
         body=TEXT(analyzer=analyzer, phrase=True),
+        # the parts of closed compounds ("strass" of "Bahnhofstraße"), searched at a lower weight than the words
+        title_parts=TEXT(analyzer=parts, phrase=False),
+        body_parts=TEXT(analyzer=parts, phrase=False),
         faction=TEXT(analyzer=analyzer, phrase=True),
         doc_type=ID,
         municipality=ID,
@@ -61,6 +64,8 @@ def index_fields(row: dict) -> dict:
         "id": str(row["id"]),
         "title": row.get("title") or "",
         "body": row.get("text") or "",
+        "title_parts": row.get("title") or "",
+        "body_parts": row.get("text") or "",
         "faction": row.get("faction") or "",
         "doc_type": row["doc_type"],
         "municipality": row.get("municipality_ars") or "",

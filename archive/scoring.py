@@ -23,9 +23,9 @@ _LENGTH_CACHE_SIZE = 256
 
 
 def top_scores(searcher: Searcher, q: wq.Query, candidates: np.ndarray, limit: int,
-               postings: Postings | None = None) -> list[tuple[int, float]]:
+               postings: Postings | None = None, prior: np.ndarray | None = None) -> list[tuple[int, float]]:
     """The ``limit`` best ``(docnum, score)`` pairs among ``candidates`` (a boolean mask over docnums),
-    best first."""
+    best first. ``prior`` (a weight per docnum) multiplies the scores."""
     if limit <= 0 or not candidates.any():
         return []
     pairs: list[tuple[int, float]] = []
@@ -36,6 +36,8 @@ def top_scores(searcher: Searcher, q: wq.Query, candidates: np.ndarray, limit: i
         if not local.size:
             continue
         scores = _Scorer(searcher, leaf, postings).score(q)[local]
+        if prior is not None:
+            scores = scores * prior[offset:offset + size][local]
         keep = min(limit, local.size)
         best = np.argpartition(-scores, keep - 1)[:keep] if keep < local.size else np.arange(local.size)
         pairs.extend((int(local[i]) + offset, float(scores[i])) for i in best)

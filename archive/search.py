@@ -23,6 +23,8 @@ from archive.facets import BY_NAME, BY_QUERY_FIELD, FACETS, Facet
 from archive.postings import Postings
 from archive.query import And, Or, ParsedQuery, Phrase, Prefix, Word, highlight_terms, parse, to_whoosh
 from archive.query.compile import Union
+from archive.query.expand import lexicon
+from archive.query.reading import COMMON_SHARE, Reading, literal, read
 from archive.scoring import top_scores
 from archive.snippets import make_snippet
 
@@ -44,6 +46,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = 20
     facet_limit: int = DEFAULT_FACET_LIMIT  # values listed per facet (most frequent first)
+    literal: bool = False  # search the words as typed: no reading of type and council words
 
     def __post_init__(self):
         if self.sort not in SORTS:
@@ -88,6 +91,7 @@ class SearchResult:
     facets: dict  # facet name -> list[FacetCount], at most ``request.facet_limit`` (plus active ones)
     facet_values: dict = field(default_factory=dict)  # facet name -> distinct values before the limit
     partial: int = 0  # documents in ``total`` that match most but not all words (listed after the rest)
+    reading: Reading | None = None  # how the query was read (type words, council words)
 
     @property
     def hints(self) -> tuple[str, ...]:
@@ -103,7 +107,8 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
     the facet counts and paging then cover both, and a hint says so.
     """
     parsed = parse(request.q)
-    compiled = to_whoosh(parsed.node, searcher=searcher, fields=FIELD_QUERIES)
+    reading = literal(parsed.node) if request.literal else read(parsed.node, _common_terms(searcher))
+    compiled = to_whoosh(reading.node, searcher=searcher, fields=FIELD_QUERIES)
     postings = Postings()  # each posting list decoded once per request, for matching and scoring
     matched = matching_mask(searcher, compiled, postings)
     allowed = _filter_masks(table, request)
@@ -111,7 +116,7 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
     ranked = bool(request.q.strip())
     partial = None
     if ranked and request.sort == "relevance" and int(final.sum()) < RELAX_BELOW:
-        partial = _relaxed(parsed, searcher, matched, postings)
+        partial = _relaxed(reading.node, searcher, matched, postings)
         if partial is not None:
             matched = matched | partial.docs
             partial = partial.within(_intersect(partial.docs, allowed.values()))
@@ -123,10 +128,47 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
     for facet in FACETS:
         docs = _intersect(matched, _others(allowed, facet.name))
         facets[facet.name], facet_values[facet.name] = _count(table, facet, docs, request)
-    hits = _rank(searcher, table, compiled, final, request, ranked=ranked, partial=partial, postings=postings)
+    scoring = Scoring(_with_optional(compiled, reading, searcher), _preferred(table, reading))
+    hits = _rank(searcher, table, scoring, final, request, ranked=ranked, partial=partial, postings=postings)
     hits = _with_snippets(hits, parsed, searcher, texts)
     partial_total = partial.total if partial else 0
-    return SearchResult(request, parsed, int(final.sum()) + partial_total, hits, facets, facet_values, partial_total)
+    return SearchResult(request, parsed, int(final.sum()) + partial_total, hits, facets, facet_values, partial_total,
+                        reading)
+
+
+# -- reading of type and council words ---------------------------------------
+
+OPTIONAL_BOOST = 0.3  # a type or council word that is no longer required still adds this much of its score
+TYPE_PREFERENCE = 1.5  # scores of documents of a type the query names are multiplied by this
+COMMON_MIN_DOCS = 200  # below this many documents, shares say little: only the listed council words weigh little
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """What ranks the matched documents: the query with its optional words, and a weight per docnum."""
+
+    query: wq.Query
+    prior: np.ndarray | None = None
+
+
+def _common_terms(searcher: Searcher) -> Callable[[str], bool]:
+    lex = lexicon(searcher)
+    if lex.doc_count < COMMON_MIN_DOCS:
+        return lambda _term: False
+    return lambda text: lex.df(text) >= COMMON_SHARE * lex.doc_count
+
+
+def _with_optional(compiled: wq.Query, reading: Reading, searcher: Searcher) -> wq.Query:
+    optional = [to_whoosh(word, searcher=searcher, fields=FIELD_QUERIES) for word in reading.optional]
+    optional = [q.with_boost(q.boost * OPTIONAL_BOOST) for q in optional if q is not wq.NullQuery]
+    return wq.Or([compiled, *optional]) if optional else compiled
+
+
+def _preferred(table: FacetTable, reading: Reading) -> np.ndarray | None:
+    if not reading.doc_types:
+        return None
+    mask = table["doc_type"].having(set(reading.doc_types), table.size)
+    return np.where(mask, TYPE_PREFERENCE, 1.0)
 
 
 # -- partial matches -------------------------------------------------------
@@ -157,11 +199,10 @@ def _needed(words: int) -> int:
     return max(1, words - 1) if words <= 4 else -(-3 * words // 4)
 
 
-def _relaxed(parsed: ParsedQuery, searcher: Searcher, matched: np.ndarray, postings: Postings) -> Partial | None:
+def _relaxed(node, searcher: Searcher, matched: np.ndarray, postings: Postings) -> Partial | None:
     """For an implicit AND of at least two free-text words or phrases: the documents that miss some
     but not too many of them. Explicit operators keep their meaning: field filters and negations
     still apply, and ORed alternatives count as one word. None if the query is not of that shape."""
-    node = parsed.node
     if not isinstance(node, And):
         return None
     optional = [c for c in node.children if isinstance(c, Word | Phrase | Prefix | Or)]
@@ -229,15 +270,16 @@ def _count(table: FacetTable, facet: Facet, docs: np.ndarray, request: SearchReq
 # -- ranking -------------------------------------------------------------
 
 
-def _rank(searcher: Searcher, table: FacetTable, compiled, final: np.ndarray, request: SearchRequest,
+def _rank(searcher: Searcher, table: FacetTable, scoring: Scoring, final: np.ndarray, request: SearchRequest,
           ranked: bool, partial: Partial | None = None, postings: Postings | None = None) -> list[Hit]:
     """Partial matches are listed after ``final``, by words matched, then score."""
     window = request.page * request.per_page
     start = window - request.per_page
     if request.sort == "relevance" and ranked:
-        scored = _by_score(searcher, table, compiled, final, window, postings)
+        scored = _by_score(searcher, table, scoring.query, final, window, postings, scoring.prior)
         if partial and len(scored) < window:
-            more = _by_score(searcher, table, partial.query, partial.docs, window - len(scored), postings)
+            more = _by_score(searcher, table, partial.query, partial.docs, window - len(scored), postings,
+                             scoring.prior)
             more.sort(key=lambda p: -partial.words[p[0]])  # stable: score order within equal counts
             scored += more
     else:
@@ -247,9 +289,9 @@ def _rank(searcher: Searcher, table: FacetTable, compiled, final: np.ndarray, re
 
 
 def _by_score(searcher: Searcher, table: FacetTable, compiled, final: np.ndarray, window: int,
-              postings: Postings | None = None):
+              postings: Postings | None = None, prior: np.ndarray | None = None):
     dates = table.dates
-    pairs = top_scores(searcher, compiled, final, window, postings)
+    pairs = top_scores(searcher, compiled, final, window, postings, prior)
     # Equal scores: the more recent document first.
     pairs.sort(key=lambda p: (-round(p[1], 6), -dates[p[0]]))
     return pairs

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from archive.analysis import MAX_TOKEN_CHARS, TOKEN_RE, token_terms
+from archive.analysis import MAX_TOKEN_CHARS, TOKEN_RE, part_terms, token_terms
 
 __all__ = ["SCAN_CHARS", "make_snippet"]
 
@@ -31,7 +31,11 @@ class _Match:
 
 @lru_cache(maxsize=1 << 18)
 def _terms_of(raw: str) -> frozenset[str]:
-    return token_terms(raw).all_terms
+    """The terms a token matches: its own, and the parts of a closed compound (a search for "Schule" marks
+    "Grundschule", which it finds through the ``body_parts`` field)."""
+    own = token_terms(raw).all_terms
+    parts = part_terms(raw)
+    return own | frozenset(parts) if parts else own
 
 
 # Lowercase text as Latin-1 bytes (other characters become "?"), folded one byte for one, so that

@@ -51,8 +51,9 @@ def test_phrase():
     assert node('"Sicherer Hafen"') == Phrase(("Sicherer", "Hafen"))
 
 
-def test_single_word_phrase_is_a_word():
-    assert node('"Kita"') == Word("Kita")
+def test_single_quoted_word_is_searched_literally():
+    assert node('"Kita"') == Phrase(("Kita",))
+    assert node('"OR"') == Word("OR")  # quotes that only make a keyword a word
 
 
 def test_or_binds_tighter_than_and():
@@ -371,7 +372,10 @@ def test_match_all_compiles_to_every(searcher):
 def test_word_searches_title_with_boost(searcher):
     compiled = to_whoosh(Word("Hafen"), searcher=searcher, fields=FIELD_QUERIES)
     assert isinstance(compiled, wq.Or)
-    assert compiled.subqueries == [wq.Term("title", "haf", boost=3.0), wq.Term("body", "haf")]
+    assert compiled.subqueries[:2] == [wq.Term("title", "haf", boost=3.0), wq.Term("body", "haf")]
+    parts = compiled.subqueries[2]  # the word inside closed compounds, at a lower weight
+    assert [(t.fieldname, t.text) for t in parts.subqueries] == [("title_parts", "haf"), ("body_parts", "haf")]
+    assert all(t.boost < 1.0 for t in parts.subqueries)
 
 
 def test_field_mapping_may_be_an_object(searcher):

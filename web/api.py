@@ -32,7 +32,15 @@ def result_json(result: SearchResult) -> dict:
     return {"total": result.total, "page": result.request.page, "per_page": result.request.per_page,
             "hits": hits, "facets": facets, "hints": list(result.hints),
             "facet_limit": result.request.facet_limit, "facet_values": dict(result.facet_values),
-            "partial": result.partial}
+            "partial": result.partial, "reading": reading_json(result)}
+
+
+def reading_json(result: SearchResult) -> dict | None:
+    reading = result.reading
+    if reading is None or not reading.changed:
+        return None
+    return {"label": reading.label, "doc_types": list(reading.doc_types),
+            "optional": [word.text for word in reading.optional]}
 
 
 def hit_json(row: dict, snippet: str) -> dict:

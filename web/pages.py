@@ -1,7 +1,7 @@
 """HTML pages: the search page, a document page and the original file."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from flask import Blueprint, jsonify, render_template, request, send_file, url_for
@@ -57,6 +57,7 @@ def search():
     return render_template("search.html", error=None, req=req, result=result, rows=rows,
                            facet_views=facet_views(req, result), chips=chips(req), pages=pagination(req, result),
                            sort_labels=SORT_LABELS, first_url=_page_url(req, 1),
+                           literal_url=_url(params.to_pairs(replace(req, literal=not req.literal, page=1))),
                            clear_url=_url(_pairs_without(req, lambda k, v: k not in ("q", "sort", "per_page"))))
 
 

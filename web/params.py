@@ -14,7 +14,7 @@ LABELS = {"page": "Seite (page)", "per_page": "Treffer pro Seite (per_page)",
 
 # Every URL parameter of the search page and /api/search (the README documents each).
 PARAMETERS = ("q", *(facet.name for facet in FACETS), "date_from", "date_to", "sort", "page", "per_page",
-              "facet_limit")
+              "facet_limit", "literal")
 
 
 def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest:
@@ -33,7 +33,17 @@ def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest
         page=_int(args, "page", 1),
         per_page=_int(args, "per_page", default_per_page),
         facet_limit=_int(args, "facet_limit", DEFAULT_FACET_LIMIT),
+        literal=_flag(args, "literal"),
     )
+
+
+def _flag(args: MultiDict, name: str) -> bool:
+    raw = (args.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "nein"):
+        return False
+    if raw in ("1", "true", "ja"):
+        return True
+    raise BadRequest(f"{name} muss 1 oder 0 sein")
 
 
 def _int(args: MultiDict, name: str, default: int) -> int:
@@ -60,6 +70,8 @@ def to_pairs(request: SearchRequest) -> list[tuple[str, str]]:
         pairs.append(("per_page", str(request.per_page)))
     if request.facet_limit != DEFAULT_FACET_LIMIT:
         pairs.append(("facet_limit", str(request.facet_limit)))
+    if request.literal:
+        pairs.append(("literal", "1"))
     if request.page != 1:
         pairs.append(("page", str(request.page)))
     return pairs

@@ -27,6 +27,7 @@ __all__ = [
 
 TEXT_FIELDS: tuple[tuple[str, float], ...] = (("title", 3.0), ("body", 1.0))
 TITLE_ONLY: tuple[tuple[str, float], ...] = (("title", 1.0),)
+PARTS_FIELDS = {"title": "title_parts", "body": "body_parts"}
 MAX_PREFIX_TERMS = 64  # expansions kept per field, highest document frequency first
 MAX_PREFIX_SCAN = 2000  # index terms looked at per field (in lexicographic order)
 SMALL_SEGMENT_DOCS = 2048  # see Union
@@ -34,6 +35,7 @@ MAX_COMPOUND_VARIANTS = 3  # phrases with more hyphenated compounds only use the
 # Weights of a word's expansions relative to the word itself (see archive/query/expand.py).
 SPLIT_BOOST = 0.4  # all parts of a closed compound ("Radverkehr" ... "Förderung" for "Radverkehrsförderung")
 HEAD_BOOST = 0.3  # compounds beginning with the word ("Straßenbahnlinie" for "Straßenbahn")
+PARTS_BOOST = 0.3  # the word as a part of closed compounds in the text ("Grundschule" for "Schule"), see index.py
 SYNONYM_BOOST = 0.9  # synonyms and abbreviations from archive/synonyms.csv (near equivalents)
 MAX_SYNONYMS = 6
 _NON_WORD_RE = re.compile(r"[\W_]+")
@@ -109,6 +111,7 @@ def _expanded(raw: str, info: TokenTerms, targets: Targets, lex: Lexicon | None)
         if heads:
             extra.append(_any([wq.Term(f, h, boost=b) for f, b in targets for h in heads]).with_boost(HEAD_BOOST))
     own = info.joined or info.parts[0].terms[0]
+    extra.append(_any([wq.Term(PARTS_FIELDS[f], own, boost=b * PARTS_BOOST) for f, b in targets]))
     for synonym in () if lex.common(own) else synonyms_of(raw)[:MAX_SYNONYMS]:
         compiled = _words_query(synonym.words, targets, phrase=len(synonym.words) > 1)
         if compiled is not None:

@@ -178,7 +178,10 @@ class _Lexer:
         if 0 < room < len(words):
             self.hints.append(HINT_TRUNCATED)
             words = words[:room]
-        node: Word | Phrase = Word(words[0]) if len(words) == 1 else Phrase(tuple(words))
+        # A quoted single word stays a Phrase: it is searched literally (no expansions, no reading as a type word).
+        # Only a word that cannot be written bare ("OR", "-x", "x*", "typ:x") is a Word, its quotes are syntax.
+        single = len(words) == 1 and _word_text(words[0]) != words[0]
+        node: Word | Phrase = Word(words[0]) if single else Phrase(tuple(words))
         self._emit(Field(name, node) if name else node, negated, clauses=len(words))
 
     def _cap(self, text: str) -> str:
