@@ -10,7 +10,7 @@ ARCHIVE_DIR ?= data
 APT_PACKAGES := chromium tesseract-ocr tesseract-ocr-deu poppler-utils antiword catdoc
 export ARCHIVE_DIR
 
-.PHONY: run test lint unit browser bench system-deps deps demo clean eval eval-letterheads
+.PHONY: run test lint unit browser bench system-deps deps demo clean eval eval-letterheads eval-search
 
 run: deps demo ## set up, load the demo corpus, serve on http://127.0.0.1:5000
 	$(BIN)/waitress-serve --host $(HOST) --port $(PORT) --threads 8 --call search_app:create_app
@@ -51,3 +51,6 @@ eval: deps ## metadata on the labelled dev corpus: in-sample, macro over sources
 
 eval-letterheads: deps ## extraction on generated letterheads: accuracy per field, format and form (EVAL_ARGS="--corpus ../shared/corpus/dev --misses title")
 	$(BIN)/python tools/eval_letterheads.py $(EVAL_ARGS)
+
+eval-search: deps ## ranking on judged dev queries: public, our tune and test halves, per kind (EVAL_ARGS="--baseline --per-query")
+	$(BIN)/python tools/eval_search.py $(EVAL_ARGS)
