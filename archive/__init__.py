@@ -9,15 +9,17 @@
 
 import logging
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import ingest
-from archive import topic_training
+from archive import spelling, topic_training
 from archive.corrections import InvalidCorrection, changed_fields, parse_correction
 from archive.errors import ArchiveError, BadRequest, IndexWriteError, NotFound, StoreError
 from archive.index import Index
 from archive.index import rebuild as rebuild_index
 from archive.ingesting import Outcome, ingest_files
+from archive.query.expand import lexicon
 from archive.reprocessing import reprocess
 from archive.search import SearchRequest, SearchResult, search
 from archive.store import MISSING, Store
@@ -99,7 +101,16 @@ class Archive:
 
     def search(self, request: SearchRequest) -> SearchResult:
         searcher, table = self.index.searcher()
-        return search(searcher, table, request, self._snippet_texts)
+        result = search(searcher, table, request, self._snippet_texts)
+        if request.q.strip() and result.total - result.partial < spelling.FEW_HITS:
+            result = replace(result, suggestion=self._did_you_mean(result, searcher, table))
+        return result
+
+    def _did_you_mean(self, result: SearchResult, searcher, table) -> str | None:
+        vocabularies = suggester_for(self.root).vocabularies(searcher, table, self.store.titles)
+        lex = lexicon(searcher)
+        return spelling.suggest(result.request.q, result.parsed.node, vocabularies, spelling.for_store(self.root),
+                                lex.df)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Suggestions for the last word of ``prefix`` (the search box up to the cursor): Kommunen, parties and

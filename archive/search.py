@@ -92,6 +92,7 @@ class SearchResult:
     facet_values: dict = field(default_factory=dict)  # facet name -> distinct values before the limit
     partial: int = 0  # documents in ``total`` that match most but not all words (listed after the rest)
     reading: Reading | None = None  # how the query was read (type words, council words)
+    suggestion: str | None = None  # "Meinten Sie …?": the query with rare words corrected (archive.spelling)
 
     @property
     def hints(self) -> tuple[str, ...]:

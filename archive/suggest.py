@@ -246,6 +246,11 @@ class Suggester:
         chosen = sorted(structured + words[: limit - len(structured)], key=rank)
         return [Suggestion(s.kind, s.label, typed.before + s.value, s.count) for s in chosen]
 
+    def vocabularies(self, searcher: Searcher, table: FacetTable,
+                     titles: Callable[[], Iterable[str | None]]) -> dict[str, Vocabulary]:
+        """Kind -> its current vocabulary (also the dictionary of the spelling suggestions)."""
+        return self._vocabularies(searcher, table, titles)
+
     def _vocabularies(self, searcher: Searcher, table: FacetTable,
                       titles: Callable[[], Iterable[str | None]]) -> dict[str, Vocabulary]:
         state = index_state(searcher)

@@ -3,7 +3,8 @@
 * a closed compound is found by its head word and by its parts ("Schule" finds "Grundschule", "Straße" finds
   "Bahnhofstraße"), the word itself ranks above the compounds that contain it;
 * a type word in the query prefers that type and is not required in the text; a quoted one is searched as typed;
-* council words ("Rat", "beschließt") are not required either; ``literal`` searches every word as typed.
+* council words ("Rat", "beschließt") are not required either; ``literal`` searches every word as typed;
+* a query that finds little gets „Meinten Sie …?“ from the archive's own words and Kommunen.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ DOCS = {
                        "Radverkehr: mehr Radverkehr, bessere Radwege",
                        "Der Radverkehr wächst. Radverkehr braucht Platz. Radverkehr ist Klimaschutz. "
                        "Die Fraktion fordert mehr Geld für den Radverkehr."],
+    "muelheim.pdf": ["SPD-Fraktion im Rat der Stadt Mülheim an der Ruhr", "Mülheim an der Ruhr, 06.06.2023", "Antrag",
+                     "Betreff: Spielplätze in Mülheim an der Ruhr",
+                     "Die Spielplätze in Mülheim an der Ruhr werden erneuert."],
     "rad-anfrage.docx": ["CDU-Fraktion im Rat der Stadt Bonn", "Bonn, 05.05.2023", "Anfrage",
                          "Betreff: Zählstellen für den Radverkehr",
                          "Wie hat sich der Radverkehr an den Zählstellen entwickelt? Wir fragen die Verwaltung."],
@@ -179,3 +183,41 @@ def test_results_page_says_how_it_read_the_query(archive):
         api = client.get("/api/search?q=Anfrage+Radverkehr").get_json()
         assert api["reading"]["doc_types"] == ["anfrage"]
         assert client.get("/api/search?q=x&literal=vielleicht").status_code == 400
+
+
+# -- spelling -------------------------------------------------------------------------------------------------
+
+
+def test_misspelt_kommune_is_corrected(archive):
+    result = archive.search(SearchRequest(q="Mühlheim"))
+    assert result.total == 0
+    assert result.suggestion == "Mülheim"
+    assert archive.search(SearchRequest(q=result.suggestion)).total == 1
+
+
+def test_misspelt_kommune_in_a_field_and_a_word_in_a_longer_query(archive):
+    assert archive.search(SearchRequest(q="kommune:Mühlheim Spielplätze")).suggestion == (
+        'kommune:"Mülheim an der Ruhr" Spielplätze')
+    assert archive.search(SearchRequest(q="Radverker Kreuzungen")).suggestion == "Radverkehr Kreuzungen"
+
+
+def test_no_suggestion_for_words_the_archive_has(archive):
+    assert archive.search(SearchRequest(q="Radverkehr")).suggestion is None
+    assert archive.search(SearchRequest(q='"Mühlheim"')).suggestion is None  # a phrase is meant as typed
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=30))
+def test_any_query_gets_an_answer_and_a_suggestion_that_parses(archive, q):
+    result = archive.search(SearchRequest(q=q))
+    if result.suggestion is not None:
+        assert parse(result.suggestion).node != parse(q).node
+
+
+def test_results_page_offers_the_correction(archive):
+    from tests.conftest import make_app
+
+    with make_app(archive.root).test_client() as client:
+        page = client.get("/?q=M%C3%BChlheim").get_data(as_text=True)
+        assert "Meinten Sie" in page and "q=M%C3%BClheim" in page
+        assert client.get("/api/search?q=M%C3%BChlheim").get_json()["suggestion"] == "Mülheim"

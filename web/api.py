@@ -32,7 +32,7 @@ def result_json(result: SearchResult) -> dict:
     return {"total": result.total, "page": result.request.page, "per_page": result.request.per_page,
             "hits": hits, "facets": facets, "hints": list(result.hints),
             "facet_limit": result.request.facet_limit, "facet_values": dict(result.facet_values),
-            "partial": result.partial, "reading": reading_json(result)}
+            "partial": result.partial, "reading": reading_json(result), "suggestion": result.suggestion}
 
 
 def reading_json(result: SearchResult) -> dict | None:

@@ -58,6 +58,7 @@ def search():
                            facet_views=facet_views(req, result), chips=chips(req), pages=pagination(req, result),
                            sort_labels=SORT_LABELS, first_url=_page_url(req, 1),
                            literal_url=_url(params.to_pairs(replace(req, literal=not req.literal, page=1))),
+                           suggestion_url=_url(params.to_pairs(replace(req, q=result.suggestion or "", page=1))),
                            clear_url=_url(_pairs_without(req, lambda k, v: k not in ("q", "sort", "per_page"))))
 
 
