@@ -139,8 +139,8 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
 
 # -- reading of type and council words ---------------------------------------
 
-OPTIONAL_BOOST = 0.3  # a type or council word that is no longer required still adds this much of its score
-TYPE_PREFERENCE = 1.5  # scores of documents of a type the query names are multiplied by this
+OPTIONAL_BOOST = 0.1  # a type or council word that is no longer required still adds this much of its score
+TYPE_PREFERENCE = 2.0  # scores of documents of a type the query names are multiplied by this
 COMMON_MIN_DOCS = 200  # below this many documents, shares say little: only the listed council words weigh little
 
 
@@ -175,7 +175,11 @@ def _preferred(table: FacetTable, reading: Reading) -> np.ndarray | None:
 # -- partial matches -------------------------------------------------------
 
 RELAX_BELOW = 10  # fewer full matches than this: also list documents matching most words
-HINT_PARTIAL = "Wenige Treffer mit allen Wörtern – danach folgen Dokumente, die nicht alle Wörter enthalten"
+# A partial match's score is multiplied by (words it has / words of the query) ** PARTIAL_COORD and ranked among
+# the full matches (Lucene's old coordination factor): a document that misses one word but is about the subject
+# outranks one that has every word in passing.
+PARTIAL_COORD = 2.0
+HINT_PARTIAL = "Wenige Treffer mit allen Wörtern – auch Dokumente, die nicht alle Wörter enthalten, sind aufgeführt"
 
 
 @dataclass(frozen=True)
@@ -186,13 +190,18 @@ class Partial:
     query: wq.Query
     docs: np.ndarray  # mask
     words: np.ndarray  # words matched per docnum
+    count: int = 1  # words of the query
 
     @property
     def total(self) -> int:
         return int(self.docs.sum())
 
     def within(self, mask: np.ndarray) -> "Partial":
-        return Partial(self.query, self.docs & mask, self.words)
+        return Partial(self.query, self.docs & mask, self.words, self.count)
+
+    def weight(self, docnum: int) -> float:
+        """The share of the query's words a partial match has, to the power ``PARTIAL_COORD``."""
+        return (self.words[docnum] / self.count) ** PARTIAL_COORD
 
 
 def _needed(words: int) -> int:
@@ -220,7 +229,7 @@ def _relaxed(node, searcher: Searcher, matched: np.ndarray, postings: Postings) 
         keep = to_whoosh(And(tuple(required)) if len(required) > 1 else required[0], searcher=searcher,
                          fields=FIELD_QUERIES)
         candidates &= matching_mask(searcher, keep, postings)
-    return Partial(Union(compiled), candidates, words)
+    return Partial(Union(compiled), candidates, words, len(compiled))
 
 
 # -- filters and facets --------------------------------------------------
@@ -273,16 +282,16 @@ def _count(table: FacetTable, facet: Facet, docs: np.ndarray, request: SearchReq
 
 def _rank(searcher: Searcher, table: FacetTable, scoring: Scoring, final: np.ndarray, request: SearchRequest,
           ranked: bool, partial: Partial | None = None, postings: Postings | None = None) -> list[Hit]:
-    """Partial matches are listed after ``final``, by words matched, then score."""
+    """Partial matches are ranked among the full matches, their scores weighted by the words they miss."""
     window = request.page * request.per_page
     start = window - request.per_page
     if request.sort == "relevance" and ranked:
         scored = _by_score(searcher, table, scoring.query, final, window, postings, scoring.prior)
-        if partial and len(scored) < window:
-            more = _by_score(searcher, table, partial.query, partial.docs, window - len(scored), postings,
-                             scoring.prior)
-            more.sort(key=lambda p: -partial.words[p[0]])  # stable: score order within equal counts
-            scored += more
+        if partial:
+            more = _by_score(searcher, table, partial.query, partial.docs, window, postings, scoring.prior)
+            scored += [(docnum, score * partial.weight(docnum)) for docnum, score in more]
+            dates = table.dates
+            scored.sort(key=lambda p: (-round(p[1], 6), -dates[p[0]]))
     else:
         scored = _by_date(table, final, window, newest=request.sort != "oldest")
     ids = table.ids
