@@ -161,6 +161,20 @@ def test_partial_matches_are_ordered_by_words_matched(tmp_path):
     assert ids(ix, "alpha beta zzz") == [3, 1]  # no full match: partials only
 
 
+def test_a_strong_partial_match_outranks_a_weak_full_match(tmp_path):
+    """Partial matches are ranked by score x (words matched / words)^2, among the full matches: a motion about
+    the subject that lacks one word comes before a long text that has every word once in passing."""
+    ix = Index(tmp_path)
+    ix.add([
+        _row(1, "Protokoll", "lang " * 400 + "Spielhallen Glücksspiel verschärfen", "2020-01-01"),
+        _row(2, "Spielhallen und Glücksspiel", "Spielhallen Glücksspiel Spielhallen Glücksspiel Sperrzeiten",
+             "2020-01-01"),
+    ])
+    result = run(ix, "Spielhallen Glücksspiel verschärfen")
+    assert [hit.id for hit in result.hits] == [2, 1]
+    assert result.partial == 1
+
+
 def test_no_partial_matches_with_enough_full_matches(tmp_path):
     ix = Index(tmp_path)
     ix.add([_row(i, f"Kita Gebühren {i}", "Kita Gebühren", "2020-01-01") for i in range(1, RELAX_BELOW + 1)]
