@@ -19,6 +19,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from archive import audit
 from archive.corrections import REVIEWED_COLUMNS
 from archive.errors import BadRequest, NotFound
 from archive.rows import metadata_columns
@@ -131,6 +132,7 @@ class Store:
                 {"sha256": str, "size": int, "format": str, "stored_path": str, "original_name": str, "added_at": str},
                 pk="sha256",
             )
+        audit.create_table(self.db.conn)
         log = self.db.table("ingest_log")
         if not log.exists():
             log.create(
