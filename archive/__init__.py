@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import ingest
-from archive import spelling, topic_training
+from archive import audit, consistency, indexing, spelling, topic_training
 from archive.corrections import InvalidCorrection, changed_fields, parse_correction
 from archive.errors import ArchiveError, BadRequest, IndexWriteError, NotFound, StoreError
 from archive.index import Index
@@ -22,14 +22,19 @@ from archive.ingesting import Outcome, ingest_files
 from archive.query.expand import lexicon
 from archive.reprocessing import reprocess
 from archive.search import SearchRequest, SearchResult, search
-from archive.store import MISSING, Store
+from archive.store import DRAFT, MISSING, PUBLISHED, STATES, WITHDRAWN, Store
 from archive.suggest import Suggestion
 from archive.suggest import for_store as suggester_for
+from archive.suggest import forget as forget_suggestions
 from ingest import NO_TEXT, Limits
 
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "DRAFT",
+    "PUBLISHED",
+    "STATES",
+    "WITHDRAWN",
     "Archive",
     "ArchiveError",
     "BadRequest",
@@ -49,13 +54,18 @@ class Archive:
 
     The ``Index`` may be shared between Archive objects of one process (the
     web app keeps one, so searchers survive across requests).
+
+    Writes go to SQLite first, with the ids they touched queued for the index; ``on_change`` is then called
+    to bring the index in line: by default at once in this process (``sync_index``); the web app passes a
+    function that hands the work to the background worker, the only writer of the index there.
     """
 
-    def __init__(self, root: Path, index: Index | None = None):
+    def __init__(self, root: Path, index: Index | None = None, on_change=None):
         self.root = Path(root)
         topic_training.apply(self.root)  # the store's topic rules, before anything is parsed (workers fork later)
         self.store = Store(self.root)
         self.index = index or Index(self.root / "index")
+        self.on_change = on_change or self.sync_index
 
     @classmethod
     def open(cls, root: Path, index: Index | None = None) -> "Archive":
@@ -72,10 +82,12 @@ class Archive:
     # -- writing -------------------------------------------------------
 
     def ingest(self, paths: Iterable[Path], workers: int | None = None, batch_size: int = 50,
-               limits: ingest.Limits | None = None, names: dict[str, str] | None = None) -> Iterator[Outcome]:
-        """Add files; ``names`` maps ``str(path)`` to the file name users see (uploads)."""
+               limits: ingest.Limits | None = None, names: dict[str, str] | None = None,
+               publication: str = PUBLISHED) -> Iterator[Outcome]:
+        """Add files, published (or as drafts with ``publication=DRAFT``) and indexed in this process (a bulk
+        import); ``names`` maps ``str(path)`` to the file name users see."""
         return ingest_files(self.store, self.index, paths, workers=workers, batch_size=batch_size, limits=limits,
-                            names=names)
+                            names=names, publication=publication)
 
     def reprocess(self, status: str = NO_TEXT, workers: int | None = None,
                   limits: Limits | None = None, everything: bool = False) -> Iterator[Outcome]:
@@ -83,19 +95,72 @@ class Archive:
         with ``everything``, all documents, updating those whose text or unreviewed metadata changed."""
         return reprocess(self.store, self.index, status, workers=workers, limits=limits, everything=everything)
 
-    def correct(self, doc_id: int, values: Mapping) -> dict:
-        """Store the metadata staff confirmed or corrected (form values: see ``archive.corrections``) in SQLite
-        and the index together; raise ``InvalidCorrection`` with a German message per field."""
+    def correct(self, doc_id: int, values: Mapping, account: str | None = None) -> dict:
+        """Store the metadata staff confirmed or corrected (form values: see ``archive.corrections``) and mark
+        it reviewed, recording ``account`` and the fields changed in the audit log; raise ``InvalidCorrection``
+        with a German message per field."""
         current = self.store.get(doc_id, with_text=False)
         changes = parse_correction(values, current).row()
+        edited = changed_fields(current, changes)
         with self.store.transaction():
-            row = self.store.correct(doc_id, changes, changed_fields(current, changes))
-            self.index.add([row])
+            row = self.store.correct(doc_id, changes, edited)
+            action = audit.EDIT if current["reviewed_at"] else audit.REVIEW
+            audit.record(self.store.db.conn, account, action, document_id=doc_id, fields=edited)
+        self.on_change()
         return row
 
+    def publish(self, doc_id: int, account: str | None = None) -> None:
+        """Make a draft (or a withdrawn document) public, with its attachments."""
+        self._set_publication(doc_id, PUBLISHED, account)
+
+    def withdraw(self, doc_id: int, account: str | None = None) -> None:
+        """Hide a document (and its attachments) from the public; it stays stored and can be published again."""
+        self._set_publication(doc_id, WITHDRAWN, account)
+
+    def _set_publication(self, doc_id: int, publication: str, account: str | None) -> None:
+        current = self.store.get(doc_id, with_text=False)
+        action = {PUBLISHED: audit.RESTORE if current["publication"] == WITHDRAWN else audit.PUBLISH,
+                  WITHDRAWN: audit.WITHDRAW}[publication]
+        with self.store.transaction():
+            for member in [doc_id, *self.store.attachment_ids(doc_id)]:
+                self.store.set_publication(member, publication)
+            audit.record(self.store.db.conn, account, action, document_id=doc_id, fields=["publication"])
+        self.on_change()
+
+    def delete(self, doc_id: int, account: str | None = None) -> list[int]:
+        """Delete a document for good (a privacy request): its row, its attachments, its stored original and,
+        at the next index sync, its index entries, with the segments that held them rewritten. The audit log
+        keeps that it was deleted, by whom, and no word of it. Returns the ids deleted."""
+        with self.store.transaction():
+            ids, paths = self.store.delete_tree(doc_id)
+            audit.record(self.store.db.conn, account, audit.DELETE, document_id=doc_id,
+                         detail=f"with attachments {ids[1:]}" if len(ids) > 1 else None)
+        for path in paths:
+            path.unlink(missing_ok=True)
+        forget_suggestions(self.root)
+        self.on_change()
+        return ids
+
+    def sync_index(self) -> int:
+        """Write the index entries SQLite asked for (``archive.indexing``); the number of documents touched."""
+        return indexing.sync(self.store, self.index)
+
+    def check(self, repair: bool = False, account: str | None = None) -> consistency.Report:
+        """Compare SQLite, the index and the stored originals (see ``archive.consistency``)."""
+        report = consistency.check(self.store, self.index, repair)
+        if repair and report.drift:
+            audit.record(self.store.db.conn, account, audit.REPAIR, detail=report.summary())
+            self.store.db.conn.commit()
+        return report
+
     def reindex(self, batch: int = 500, on_batch=None) -> int:
-        """Rebuild the index from SQLite in batches (bounded memory) and swap it in."""
-        return rebuild_index(self.index.path, self.store.iter_documents(batch), on_batch)
+        """Rebuild the index of the published documents from SQLite in batches (bounded memory) and swap it in;
+        the requests queued before it started are done by it."""
+        upto = self.store.last_queued()
+        count = rebuild_index(self.index.path, self.store.iter_documents(batch, PUBLISHED), on_batch)
+        with self.store.transaction():
+            self.store.db.conn.execute("DELETE FROM index_queue WHERE seq <= ?", [upto])
+        return count
 
     # -- reading -------------------------------------------------------
 

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
-from whoosh.writing import LockError
+from whoosh.writing import MERGE_SMALL, LockError
 
 from archive.analysis import german_analyzer, parts_analyzer
 from archive.columns import FacetTable
@@ -149,19 +150,36 @@ class Index:
 
     def add(self, rows: Iterable[dict]) -> None:
         """Add or replace documents and commit; raise IndexWriteError on failure."""
+        self.apply(rows, ())
+
+    def apply(self, rows: Iterable[dict], delete_ids: Iterable[int], purge: bool = False) -> None:
+        """Add or replace the documents ``rows`` and remove those with ``delete_ids``, in one commit; with
+        ``purge``, the segments holding removed documents are rewritten without them, so that no term of a
+        deleted document stays on disk (Whoosh otherwise only marks it deleted until a merge). Raise
+        IndexWriteError on failure; then nothing is committed."""
         ix = self._open()
         try:
             writer = ix.writer(timeout=self.write_timeout)
         except LockError as exc:
             raise IndexWriteError(f"index is locked by another writer: {exc!r}") from exc
         try:
+            for doc_id in delete_ids:
+                writer.delete_by_term("id", str(doc_id))
             for row in rows:
                 writer.update_document(**index_fields(row))
         except Exception as exc:
             writer.cancel()
             log.exception("index write failed, nothing committed")
             raise IndexWriteError(f"index write failed: {exc!r}") from exc
-        writer.commit()
+        writer.commit(mergetype=merge_deleted if purge else None)
+        state = getattr(self._local, "state", None)
+        if state:  # this thread reads its own write at once (others within ``refresh_interval``)
+            self._local.state = (*state[:3], float("-inf"))
+
+    def ids(self) -> set[int]:
+        """The ids of every document in the index (``flask check`` compares them with SQLite)."""
+        with self._open().searcher() as searcher:
+            return {int(fields["id"]) for fields in searcher.all_stored_fields()}
 
     # -- reading -------------------------------------------------------
 
@@ -205,6 +223,20 @@ class Index:
         if state:
             state[1].close()
             self._local.state = None
+
+
+def merge_deleted(writer, segments):
+    """A Whoosh merge policy: rewrite every segment that has deleted documents (dropping them), then merge
+    small segments as usual."""
+    kept = []
+    for segment in segments:
+        if segment.has_deletions():
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(segment)
+    return MERGE_SMALL(writer, kept)
 
 
 def create_empty(path: Path) -> None:

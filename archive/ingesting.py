@@ -1,8 +1,9 @@
 """Ingest a batch of files: hash, skip known ones, parse in parallel, store and index.
 
-SQLite and the index are written per batch: the SQLite transaction commits
-only after the index commit succeeded, so a failed write leaves nothing half
-done. Every file gets an ``Outcome``; a bad file never stops the batch.
+SQLite is written per batch, and the index after it from the outbox (``archive.indexing``): a crash between
+the two leaves stored rows whose index entries the next sync writes, never index entries without rows. Every
+file gets an ``Outcome``; a bad file never stops the batch. Documents are stored published (``flask ingest``)
+or as drafts (``--draft``), which reach the index only once an editor publishes them.
 """
 
 import logging
@@ -11,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ingest
+from archive import indexing
 from archive.errors import ArchiveError
 from archive.index import Index
-from archive.store import Store, decoded_row
+from archive.store import PUBLISHED, Store, decoded_row
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +49,7 @@ class Stored:
 
 def ingest_files(store: Store, index: Index, paths: Iterable[Path], *, workers: int | None = None,
                  batch_size: int = 50, limits: ingest.Limits | None = None,
-                 names: dict[str, str] | None = None) -> Iterator[Outcome]:
+                 names: dict[str, str] | None = None, publication: str = PUBLISHED) -> Iterator[Outcome]:
     """Yield one Outcome per file, in completion order; ``names`` maps paths to display names."""
     fresh: list[Path] = []
     for path in paths:
@@ -64,9 +66,9 @@ def ingest_files(store: Store, index: Index, paths: Iterable[Path], *, workers: 
             continue
         batch.append(result)
         if len(batch) >= batch_size:
-            yield from _flush(store, index, batch, names)
+            yield from _flush(store, index, batch, names, publication)
             batch = []
-    yield from _flush(store, index, batch, names)
+    yield from _flush(store, index, batch, names, publication)
 
 
 def _known(store: Store, path: Path) -> Outcome | None:
@@ -79,25 +81,34 @@ def _known(store: Store, path: Path) -> Outcome | None:
 
 
 def _flush(store: Store, index: Index, batch: list[ingest.ParsedDocument],
-           names: dict[str, str] | None) -> Iterator[Outcome]:
+           names: dict[str, str] | None, publication: str) -> Iterator[Outcome]:
     if not batch:
         return
     unique, duplicates = _split_duplicates(store, batch)
     try:
         with store.transaction():
-            stored = [store_tree(store, doc, (names or {}).get(doc.path)) for doc in unique]
-            index.add([row for item in stored for row in item.rows])
+            stored = [store_tree(store, doc, (names or {}).get(doc.path), publication=publication)
+                      for doc in unique]
     except (ArchiveError, OSError) as exc:
         log.error("batch of %d documents not stored: %r", len(unique), exc)
         message = exc.for_user() if isinstance(exc, ArchiveError) else "Speichern fehlgeschlagen"
         for doc in unique:
             yield _logged(store, Outcome(doc.path, FAILED, error=message, detail=repr(exc)), doc.sha256)
         unique, stored = [], []
+    _sync(store, index)
     for doc, item in zip(unique, stored, strict=True):
         log_failed_attachments(store, doc)
         yield _logged(store, Outcome(doc.path, ADDED, item.id, attachments=item.attachments), doc.sha256)
     for doc in duplicates:
         yield _logged(store, Outcome(doc.path, UNCHANGED, store.document_id_for(doc.sha256)), doc.sha256)
+
+
+def _sync(store: Store, index: Index) -> None:
+    """Index what the batch stored; on failure the rows stay queued for the next sync (stored is stored)."""
+    try:
+        indexing.sync(store, index)
+    except ArchiveError as exc:
+        log.error("index not updated, %d documents stay queued: %r", store.queue_length(), exc)
 
 
 def _split_duplicates(store: Store, batch: list[ingest.ParsedDocument]):
@@ -112,21 +123,23 @@ def _split_duplicates(store: Store, batch: list[ingest.ParsedDocument]):
 
 
 def store_tree(store: Store, doc: ingest.ParsedDocument, name: str | None = None,
-               parent_id: int | None = None) -> Stored:
+               parent_id: int | None = None, publication: str = PUBLISHED) -> Stored:
     """Insert a document and, linked to it by ``parent_id``, its attachments not yet stored."""
-    doc_id = store.insert_document(doc, parent_id=parent_id, name=name)
-    return Stored(doc_id, *store_attachments(store, doc, doc_id, (decoded_row(doc, doc_id, parent_id),)))
+    doc_id = store.insert_document(doc, parent_id=parent_id, name=name, publication=publication)
+    return Stored(doc_id, *store_attachments(store, doc, doc_id, (decoded_row(doc, doc_id, parent_id),),
+                                             publication))
 
 
-def store_attachments(store: Store, doc: ingest.ParsedDocument, doc_id: int,
-                      rows: tuple[dict, ...] = ()) -> tuple[tuple[int, ...], tuple[dict, ...]]:
-    """Insert ``doc``'s attachments below ``doc_id``; an attachment already stored keeps its place."""
+def store_attachments(store: Store, doc: ingest.ParsedDocument, doc_id: int, rows: tuple[dict, ...] = (),
+                      publication: str = PUBLISHED) -> tuple[tuple[int, ...], tuple[dict, ...]]:
+    """Insert ``doc``'s attachments below ``doc_id`` (in the parent's publication state); an attachment
+    already stored keeps its place."""
     ids: list[int] = []
     for attachment in doc.attachments:
         if store.document_id_for(attachment.sha256):
             log.info("attachment %s already stored", attachment.path)
             continue
-        child = store_tree(store, attachment, parent_id=doc_id)
+        child = store_tree(store, attachment, parent_id=doc_id, publication=publication)
         ids.append(child.id)
         rows += child.rows
     return tuple(ids), rows

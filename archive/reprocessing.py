@@ -5,13 +5,14 @@ are read again; those that now have text are updated in SQLite and the index,
 keeping their id, and attachments not stored before are added. With ``everything``
 every document is read again and updated where its text, metadata or the extraction's confidence came out
 differently (after the extractors improved); metadata staff reviewed is kept, with its confidence.
-Each document is committed on its own, index first, like an ingest batch.
+Each document is committed on its own, SQLite first and then the index from the outbox, like an ingest batch.
 """
 
 import logging
 from collections.abc import Iterator
 
 import ingest
+from archive import indexing
 from archive.corrections import REVIEWED_COLUMNS
 from archive.errors import ArchiveError
 from archive.index import Index
@@ -56,8 +57,8 @@ def _update(store: Store, index: Index, doc_id: int, name: str, doc: ingest.Pars
     try:
         with store.transaction():
             row = store.replace_parsed(doc_id, doc)
-            attachment_ids, rows = store_attachments(store, doc, doc_id, (row,))
-            index.add(list(rows))
+            attachment_ids, _rows = store_attachments(store, doc, doc_id, (row,), row["publication"])
+        indexing.sync(store, index)
     except (ArchiveError, OSError) as exc:
         log.error("document %s not updated: %r", doc_id, exc)
         message = exc.for_user() if isinstance(exc, ArchiveError) else "Speichern fehlgeschlagen"

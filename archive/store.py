@@ -58,10 +58,17 @@ DOCUMENT_COLUMNS = {
     "edited_fields": str,
     "confidence": str,
     "min_confidence": float,
+    "publication": str,
 }
 # columns added after the first release: an older store gets them on opening
 ADDED_COLUMNS = ("status_message", "ocr", "ocr_confidence", "parent_id", "reviewed_at", "edited_fields",
-                 "confidence", "min_confidence")
+                 "confidence", "min_confidence", "publication")
+# publication states (column ``publication``): a draft waits for an editor; withdrawn documents are kept but
+# hidden. Only published documents reach the index, so search, facets, suggestions and all built on it show no other.
+DRAFT, PUBLISHED, WITHDRAWN = "draft", "published", "withdrawn"
+STATES = {DRAFT: "Entwurf", PUBLISHED: "Veröffentlicht", WITHDRAWN: "Zurückgezogen"}
+# text status of a document stored on upload whose file the worker has not parsed yet
+PENDING, FAILED_PARSE = "pending", "failed"
 JSON_COLUMNS = ("parties", "topics", "edited_fields")  # JSON lists
 JSON_OBJECT_COLUMNS = ("confidence",)
 # what a new parse of a reviewed document keeps: the confidence of the extraction staff reviewed
@@ -118,6 +125,13 @@ class Store:
                 docs.add_column(column, DOCUMENT_COLUMNS[column])
         if not any(index.columns == ["status"] for index in docs.indexes):
             docs.create_index(["status"])
+        self.db.execute("CREATE INDEX IF NOT EXISTS documents_publication ON documents (publication, id)")
+        # stores from before publication states: everything in them was public
+        self.db.execute("UPDATE documents SET publication = ? WHERE publication IS NULL", [PUBLISHED])
+        self.db.conn.commit()
+        # the index's outbox: documents whose index entry must be written or removed (``seq`` orders requests
+        # so that one made while a drain runs survives it)
+        self.db.execute("CREATE TABLE IF NOT EXISTS index_queue (doc_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL)")
         # the review queue, newest first, without a scan (partial: reviewed documents leave it)
         self.db.execute("CREATE INDEX IF NOT EXISTS documents_unreviewed ON documents (added_at, id) "
                         "WHERE reviewed_at IS NULL")
@@ -182,17 +196,21 @@ class Store:
         return self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
 
     def titles(self) -> Iterator[str]:
-        """Every document's title (the suggestions' words); one pass over the table, titles only."""
-        for (title,) in self.db.execute("SELECT title FROM documents WHERE title IS NOT NULL"):
+        """Every published document's title (the suggestions' words); one pass over the table, titles only."""
+        sql = "SELECT title FROM documents WHERE title IS NOT NULL AND publication = ?"
+        for (title,) in self.db.execute(sql, [PUBLISHED]):
             yield title
 
-    def iter_documents(self, batch: int = 500) -> Iterator[list[dict]]:
-        """All documents with text, in id order, ``batch`` rows at a time (bounded memory)."""
+    def iter_documents(self, batch: int = 500, publication: str | None = None) -> Iterator[list[dict]]:
+        """All documents (or those in one ``publication`` state) with text, in id order, ``batch`` rows at a
+        time (bounded memory)."""
         last = 0
         cols = list(DOCUMENT_COLUMNS)
+        where = "" if publication is None else " AND publication = ?"
         while True:
-            sql = f"SELECT {', '.join(cols)} FROM documents WHERE id > ? ORDER BY id LIMIT ?"
-            rows = self.db.execute(sql, [last, batch]).fetchall()
+            sql = f"SELECT {', '.join(cols)} FROM documents WHERE id > ?{where} ORDER BY id LIMIT ?"
+            args = [last] if publication is None else [last, publication]
+            rows = self.db.execute(sql, [*args, batch]).fetchall()
             if not rows:
                 return
             yield [_decode(dict(zip(cols, row, strict=True))) for row in rows]
@@ -214,6 +232,10 @@ class Store:
 
     # -- writing -------------------------------------------------------
 
+    def published_ids(self) -> list[int]:
+        sql = "SELECT id FROM documents WHERE publication = ? ORDER BY id"
+        return [row[0] for row in self.db.execute(sql, [PUBLISHED])]
+
     def insert_documents(self, docs: Iterable[ParsedDocument], keep_originals: bool = True,
                          names: dict[str, str] | None = None) -> list[int]:
         """Insert documents and copy their originals; call inside ``transaction()``.
@@ -228,14 +250,95 @@ class Store:
                 for doc in docs]
 
     def insert_document(self, doc: ParsedDocument, parent_id: int | None = None, keep_original: bool = True,
-                        name: str | None = None) -> int:
-        """Insert one document (not its attachments) and its original; call inside ``transaction()``."""
+                        name: str | None = None, publication: str = PUBLISHED) -> int:
+        """Insert one document (not its attachments) and its original; call inside ``transaction()``.
+        A published one is queued for the index (``queue_index``)."""
         stored = self._keep_original(doc) if keep_original else ""
         name = name or doc.display_name
         file_row = {"sha256": doc.sha256, "size": doc.size, "format": doc.format, "stored_path": stored,
                     "original_name": name, "added_at": now()}
         _insert(self.db.conn, "files", file_row, replace=True)
-        return _insert(self.db.conn, "documents", {**document_row(doc, parent_id), "original_name": name})
+        row = {**document_row(doc, parent_id), "original_name": name, "publication": publication}
+        doc_id = _insert(self.db.conn, "documents", row)
+        if publication == PUBLISHED:
+            self.queue_index([doc_id])
+        return doc_id
+
+    def insert_pending(self, path: Path, sha256: str, fmt: str, name: str) -> int:
+        """Store an uploaded file as a draft whose text the worker reads later (text status ``pending``): its
+        original is kept at once, so the upload is safe before it is parsed. Call inside ``transaction()``."""
+        ext = EXTENSIONS.get(fmt, "bin")
+        rel = self._keep_file(path, sha256, ext)
+        stamp = now()
+        _insert(self.db.conn, "files", {"sha256": sha256, "size": path.stat().st_size, "format": fmt,
+                                        "stored_path": rel, "original_name": name, "added_at": stamp}, replace=True)
+        row = {"sha256": sha256, "doc_type": "sonstiges", "title": name, "format": fmt, "status": PENDING,
+               "original_name": name, "added_at": stamp, "updated_at": stamp, "publication": DRAFT, "text": "",
+               "chars": 0, "parties": "[]", "topics": "[]", "edited_fields": "[]"}
+        return _insert(self.db.conn, "documents", row)
+
+    def set_publication(self, doc_id: int, publication: str) -> None:
+        """Publish, withdraw or make a draft of one document and queue its index entry; call inside
+        ``transaction()``."""
+        if publication not in STATES:
+            raise ValueError(f"unknown publication state {publication!r}")
+        self._update(doc_id, {"publication": publication, "updated_at": now()})
+        self.queue_index([doc_id])
+
+    def delete_tree(self, doc_id: int) -> tuple[list[int], list[Path]]:
+        """Delete a document and its attachments: their rows, file rows and import-log lines, queueing the
+        removal of their index entries. Call inside ``transaction()``; returns the ids and the original files,
+        which the caller deletes from disk once the transaction committed."""
+        ids = self._tree(doc_id)
+        marks = ",".join("?" * len(ids))
+        shas = [row[0] for row in self.db.execute(f"SELECT sha256 FROM documents WHERE id IN ({marks})", ids)]
+        smarks = ",".join("?" * len(shas))
+        paths = [self.root / row[0] for row in
+                 self.db.execute(f"SELECT stored_path FROM files WHERE sha256 IN ({smarks})", shas) if row[0]]
+        conn = self.db.conn
+        conn.execute(f"DELETE FROM ingest_log WHERE document_id IN ({marks}) OR sha256 IN ({smarks})", ids + shas)
+        conn.execute(f"DELETE FROM documents WHERE id IN ({marks})", ids)
+        conn.execute(f"DELETE FROM files WHERE sha256 IN ({smarks})", shas)
+        self.queue_index(ids)
+        return ids, paths
+
+    def _tree(self, doc_id: int) -> list[int]:
+        self.get(doc_id, with_text=False)  # NotFound for an unknown id
+        ids, todo = [], [doc_id]
+        while todo:
+            current = todo.pop()
+            ids.append(current)
+            todo.extend(self.attachment_ids(current))
+        return ids
+
+    # -- the index's outbox --------------------------------------------
+
+    def queue_index(self, ids: Iterable[int]) -> None:
+        """Ask for the index entries of ``ids`` to be brought in line with SQLite (written for a published
+        document, removed otherwise); committed with the caller's transaction, so a crash can leave a
+        row whose index entry is pending, never an index entry without its row."""
+        conn = self.db.conn
+        for doc_id in ids:
+            conn.execute("INSERT INTO index_queue (doc_id, seq) VALUES (?, "
+                         "(SELECT coalesce(max(seq), 0) + 1 FROM index_queue)) "
+                         "ON CONFLICT(doc_id) DO UPDATE SET seq = excluded.seq", [doc_id])
+
+    def queued(self, limit: int = 500) -> tuple[int, list[int]]:
+        """The outbox's oldest ``limit`` requests: the highest ``seq`` among them and their document ids."""
+        rows = self.db.execute("SELECT doc_id, seq FROM index_queue ORDER BY seq LIMIT ?", [limit]).fetchall()
+        return (max((seq for _id, seq in rows), default=0), [doc_id for doc_id, _seq in rows])
+
+    def dequeue(self, ids: list[int], upto: int) -> None:
+        """Drop the requests for ``ids`` made up to ``upto`` (a newer request for one of them stays)."""
+        with self.db.conn:
+            self.db.conn.executemany("DELETE FROM index_queue WHERE doc_id = ? AND seq <= ?",
+                                     [(doc_id, upto) for doc_id in ids])
+
+    def last_queued(self) -> int:
+        return self.db.execute("SELECT coalesce(max(seq), 0) FROM index_queue").fetchone()[0]
+
+    def queue_length(self) -> int:
+        return self.db.execute("SELECT count(*) FROM index_queue").fetchone()[0]
 
     def replace_parsed(self, doc_id: int, doc: ParsedDocument) -> dict:
         """Overwrite a document's text, metadata and status from a new parse of its original; keep its
@@ -244,6 +347,7 @@ class Store:
         row = document_row(doc)
         for key in ("sha256", "original_name", "added_at", "parent_id"):
             row.pop(key)
+        self.queue_index([doc_id])
         if self.get(doc_id, with_text=False)["reviewed_at"]:  # staff confirmed the metadata: theirs now
             for column in (*REVIEWED_COLUMNS, *EXTRACTION_RECORD):
                 row.pop(column)
@@ -259,6 +363,7 @@ class Store:
         stamp = now()
         self._update(doc_id, {**changes, "reviewed_at": stamp, "updated_at": stamp,
                               "edited_fields": json.dumps(fields)})
+        self.queue_index([doc_id])
         return self.get(doc_id)
 
     def unreviewed(self, limit: int, offset: int = 0, missing: str | None = None,
@@ -311,15 +416,20 @@ class Store:
 
     def _keep_original(self, doc: ParsedDocument) -> str:
         ext = EXTENSIONS.get(doc.format, "bin")
-        rel = Path("originals") / doc.sha256[:2] / f"{doc.sha256}.{ext}"
+        if doc.content is not None:  # an attachment: its bytes travel in the record
+            return self._keep_file(None, doc.sha256, ext, doc.content)
+        return self._keep_file(Path(doc.path), doc.sha256, ext)
+
+    def _keep_file(self, path: Path | None, sha256: str, ext: str, content: bytes | None = None) -> str:
+        rel = Path("originals") / sha256[:2] / f"{sha256}.{ext}"
         target = self.root / rel
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_suffix(".part")
-            if doc.content is not None:  # an attachment: its bytes travel in the record
-                tmp.write_bytes(doc.content)
+            if content is not None:
+                tmp.write_bytes(content)
             else:
-                shutil.copyfile(doc.path, tmp)
+                shutil.copyfile(path, tmp)
             tmp.replace(target)
         return str(rel)
 

@@ -284,6 +284,13 @@ _SUGGESTERS: dict[Path, Suggester] = {}
 _REGISTRY_LOCK = threading.Lock()
 
 
+def forget(root: Path) -> None:
+    """Drop the process's vocabularies of the store at ``root`` (after a deletion: no word of a deleted title
+    may stay suggestible); the next request builds them again."""
+    with _REGISTRY_LOCK:
+        _SUGGESTERS.pop(Path(root).resolve(), None)
+
+
 def for_store(root: Path) -> Suggester:
     """The process's Suggester for the store at ``root`` (the web app opens an Archive per request)."""
     key = Path(root).resolve()

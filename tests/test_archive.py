@@ -91,7 +91,9 @@ def test_bad_parameters_raise_bad_request():
         SearchRequest(date_from="gestern")
 
 
-def test_failed_index_write_commits_nothing(archive: Archive, tmp_path: Path):
+def test_failed_index_write_keeps_the_row_and_the_next_sync_indexes_it(archive: Archive, tmp_path: Path):
+    """SQLite commits first: an index that cannot be written leaves a stored row whose index entry is queued
+    (never an index entry without its row), and the next sync writes it."""
     extra = make_docx(tmp_path / "neu.docx", motion_text("Hannover", "Radwege", "Mehr Radwege für Hannover."))
     ix = whoosh_index.open_dir(str(archive.index.path))
     blocking_writer = ix.writer()  # holds the write lock: the single-writer rule makes our write fail
@@ -100,10 +102,15 @@ def test_failed_index_write_commits_nothing(archive: Archive, tmp_path: Path):
         outcomes = list(archive.ingest([extra], workers=1))
     finally:
         blocking_writer.cancel()
-    assert [o.status for o in outcomes] == ["failed"]
-    assert archive.count() == 4, "SQLite must roll back when the index write fails"
+    assert [o.status for o in outcomes] == ["added"]
+    assert archive.count() == 5
+    assert archive.store.queue_length() == 1
+    assert archive.search(SearchRequest(q="Hannover")).total == 0
+    assert archive.check().missing_in_index == (outcomes[0].id,)
     archive.index.write_timeout = 30
-    assert [o.status for o in archive.ingest([extra], workers=1)] == ["added"]
+    assert archive.sync_index() == 1
+    assert archive.search(SearchRequest(q="Hannover")).total == 1
+    assert not archive.check().drift
 
 
 def test_index_write_error_is_an_archive_error():
