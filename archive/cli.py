@@ -1,4 +1,5 @@
-"""CLI commands owned by the archive package: ``ingest``, ``reindex``, ``reprocess`` and ``topics retrain``.
+"""CLI commands owned by the archive package: ``ingest``, ``reindex``, ``reprocess``, ``topics retrain``,
+``check`` and ``worker``.
 
 Plain click commands; ``search_app`` registers them on ``flask``. The store
 folder comes from ``--archive-dir`` or the ``ARCHIVE_DIR`` environment variable.
@@ -15,8 +16,9 @@ import click
 from tqdm import tqdm
 
 import ingest
-from archive import Archive, ArchiveError, topic_training
+from archive import DRAFT, PUBLISHED, Archive, ArchiveError, topic_training
 from archive.ingesting import ADDED, FAILED, UNCHANGED, UPDATED, Outcome
+from archive.worker import THREADS, Worker
 
 archive_dir_option = click.option(
     "--archive-dir", envvar="ARCHIVE_DIR", default="data", show_default=True, type=click.Path(path_type=Path),
@@ -28,26 +30,31 @@ archive_dir_option = click.option(
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON line per file instead of a summary.")
 @click.option("--workers", type=int, default=None, help="Parallel parse processes (default: all cores).")
+@click.option("--draft", is_flag=True, help="Store as drafts (Entwurf) for review instead of publishing.")
 @archive_dir_option
-def ingest_command(paths: tuple[Path, ...], as_json: bool, workers: int | None, archive_dir: Path) -> None:
+def ingest_command(paths: tuple[Path, ...], as_json: bool, workers: int | None, draft: bool,
+                   archive_dir: Path) -> None:
     """Add the files in PATHS (folders recursively) to the archive: PDF (scans by OCR), DOCX, ODT, DOC, RTF,
     text, HTML and e-mails (EML/MSG; each attachment becomes a document linked to its mail).
 
-    Files already stored (same content) are reported as unchanged; a file that
-    cannot be read is reported with a reason and the batch goes on. Exit status
-    1 if any file failed.
+    A bulk import of a curated collection: the documents are published and
+    indexed at once; with --draft they wait as drafts for an editor to review and
+    publish them. Files already stored (same content) are reported as unchanged;
+    a file that cannot be read is reported with a reason and the batch goes on.
+    Exit status 1 if any file failed.
 
     \b
     Examples:
       flask --app search_app ingest ~/eingang/
-      flask --app search_app ingest --json antrag.pdf anfrage.docx
+      flask --app search_app ingest --draft --json antrag.pdf anfrage.docx
       ARCHIVE_DIR=/srv/archiv flask --app search_app ingest eingang/
     """
     files = list(ingest.iter_files(paths))
     archive = _open(archive_dir)
     started = time.monotonic()
     with tqdm(total=len(files), unit=" Dateien", desc="Import", file=sys.stderr, disable=None) as bar:
-        counts, failures = _report(archive.ingest(files, workers=workers), as_json, bar.update)
+        outcomes = archive.ingest(files, workers=workers, publication=DRAFT if draft else PUBLISHED)
+        counts, failures = _report(outcomes, as_json, bar.update)
     archive.close()
     if not as_json:
         click.echo(f"Neu: {counts[ADDED]}, unverändert (Duplikate): {counts[UNCHANGED]}, "
@@ -231,6 +238,71 @@ def _print_retraining(result: topic_training.Retraining) -> None:
                    "blieben unverändert, bis `flask --app search_app reprocess --all` die Regeln anwendet.")
 
 
+@click.command("check")
+@click.option("--repair", is_flag=True, help="Fix the drift from SQLite, the source of truth.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+@archive_dir_option
+def check_command(repair: bool, as_json: bool, archive_dir: Path) -> None:
+    """Compare SQLite, the search index and the stored originals and report every drift: a published
+    document without index entry, an index entry without a published document, a missing or an extra
+    original, index work not done yet. --repair fixes it from SQLite (a missing original can only be
+    restored from a backup: it is named). Exit status 1 while drift remains.
+
+    \b
+    Examples:
+      flask --app search_app check
+      flask --app search_app check --repair --json
+    """
+    archive = _open(archive_dir)
+    try:
+        report = archive.check(repair=repair)
+        after = archive.check() if repair else report
+    finally:
+        archive.close()
+    if as_json:
+        click.echo(json.dumps({**report.as_json(), "remaining": after.as_json()}, ensure_ascii=False))
+    else:
+        _print_check(report, after, repair)
+    sys.exit(1 if after.drift else 0)
+
+
+def _print_check(report, after, repair: bool) -> None:
+    if not report.drift:
+        click.echo("Keine Abweichungen: SQLite, Suchindex und Originale stimmen überein.")
+        return
+    labels = {"missing_in_index": "veröffentlicht, aber nicht im Index", "extra_in_index":
+              "im Index, aber nicht veröffentlicht", "missing_originals": "Original fehlt", "extra_originals":
+              "Datei ohne Dokument", "queued": "Index-Aufträge offen"}
+    for key, label in labels.items():
+        value = report.as_json()[key]
+        if value:
+            shown = value if isinstance(value, int) else ", ".join(map(str, value[:20])) + (
+                " …" if len(value) > 20 else "")
+            click.echo(f"{label}: {shown}")
+    if repair:
+        click.echo("Repariert." if not after.drift else f"Nach der Reparatur bleibt: {after.summary()}")
+        for line in report.unrepairable:
+            click.echo(f"  {line}")
+
+
+@click.command("worker")
+@click.option("--threads", type=int, default=THREADS, show_default=True, help="Jobs run side by side.")
+@archive_dir_option
+def worker_command(threads: int, archive_dir: Path) -> None:
+    """Run the background worker: parse uploaded files and keep the search index in line with SQLite (the
+    only writer of the index besides bulk `ingest`). Unfinished uploads of a killed worker are taken up again
+    at start. Stop it with Ctrl-C or SIGTERM.
+
+    \b
+    Examples:
+      flask --app search_app worker
+      ARCHIVE_DIR=/srv/archiv flask --app search_app worker --threads 2
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _open(archive_dir).close()  # creates the store and rebuilds an outdated index before any job
+    Worker(archive_dir, lambda: Archive(archive_dir)).run(threads)
+
+
 def _open(archive_dir: Path, rebuild: bool = True) -> Archive:
     try:
         return Archive.open(archive_dir) if rebuild else Archive(archive_dir)
@@ -239,4 +311,4 @@ def _open(archive_dir: Path, rebuild: bool = True) -> Archive:
         raise click.ClickException(exc.for_user()) from exc
 
 
-COMMANDS = (ingest_command, reindex_command, reprocess_command, topics_group)
+COMMANDS = (ingest_command, reindex_command, reprocess_command, topics_group, check_command, worker_command)

@@ -88,6 +88,24 @@ EXTENSIONS = {"pdf": "pdf", "docx": "docx", "txt": "txt", "odt": "odt", "doc": "
               "eml": "eml", "msg": "msg"}
 
 
+# files sent by staff, parsed by the worker (archive.uploads)
+UPLOADS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS uploads (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    document_id INTEGER,
+    error TEXT,
+    account TEXT,
+    via TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS uploads_unfinished ON uploads (id) WHERE state IN ('queued', 'processing');
+"""
+
+
 _PREPARED: set[tuple[Path, int]] = set()  # databases whose schema this process has checked
 
 
@@ -147,6 +165,7 @@ class Store:
                 pk="sha256",
             )
         audit.create_table(self.db.conn)
+        self.db.conn.executescript(UPLOADS_SCHEMA)
         log = self.db.table("ingest_log")
         if not log.exists():
             log.create(
@@ -286,7 +305,7 @@ class Store:
         self.queue_index([doc_id])
 
     def delete_tree(self, doc_id: int) -> tuple[list[int], list[Path]]:
-        """Delete a document and its attachments: their rows, file rows and import-log lines, queueing the
+        """Delete a document and its attachments: their rows, file rows, uploads and import-log lines, queueing the
         removal of their index entries. Call inside ``transaction()``; returns the ids and the original files,
         which the caller deletes from disk once the transaction committed."""
         ids = self._tree(doc_id)
@@ -297,6 +316,7 @@ class Store:
                  self.db.execute(f"SELECT stored_path FROM files WHERE sha256 IN ({smarks})", shas) if row[0]]
         conn = self.db.conn
         conn.execute(f"DELETE FROM ingest_log WHERE document_id IN ({marks}) OR sha256 IN ({smarks})", ids + shas)
+        conn.execute(f"DELETE FROM uploads WHERE document_id IN ({marks})", ids)
         conn.execute(f"DELETE FROM documents WHERE id IN ({marks})", ids)
         conn.execute(f"DELETE FROM files WHERE sha256 IN ({smarks})", shas)
         self.queue_index(ids)
@@ -398,6 +418,11 @@ class Store:
         sql = ("SELECT field.value, count(*) FROM documents, json_each(documents.edited_fields) AS field "
                "WHERE documents.reviewed_at IS NOT NULL GROUP BY field.value")
         return reviewed, dict(self.db.execute(sql).fetchall())
+
+    def update_columns(self, doc_id: int, row: dict) -> None:
+        """Set columns of one document (no checks: for the archive package's own writers); call inside
+        ``transaction()``."""
+        self._update(doc_id, row)
 
     def _update(self, doc_id: int, row: dict) -> None:
         assignments = ", ".join(f"{key} = ?" for key in row)

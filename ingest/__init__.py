@@ -19,7 +19,7 @@ from ingest.errors import (
     UnsupportedFormat,
 )
 from ingest.metadata import topic_evidence
-from ingest.pipeline import iter_files, parse_file, parse_in_process, parse_many, read_text, sha256_of
+from ingest.pipeline import detect_format, iter_files, parse_file, parse_in_process, parse_many, read_text, sha256_of
 from ingest.records import (
     NO_TEXT,
     OK,
@@ -54,6 +54,7 @@ __all__ = [
     "Place",
     "ToolMissing",
     "UnsupportedFormat",
+    "detect_format",
     "iter_files",
     "parse_file",
     "parse_in_process",

@@ -23,6 +23,15 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def detect_format(path: Path) -> str:
+    """The name of the format the file's content has ("pdf", "docx", ...), without parsing it; raise
+    ``UnsupportedFormat`` (German reason in ``for_user()``) for content no parser reads."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        head = fh.read(_HEAD_BYTES)
+    return formats.detect(path, head).name
+
+
 def read_text(path: Path) -> tuple[str, ExtractedText]:
     """Detect the format by content and return ``(format, text)`` in this process."""
     path = Path(path)
