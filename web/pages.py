@@ -77,13 +77,50 @@ def _means(facet: Facet, raw: str, value: str) -> bool:
     return raw == value or value in facet.resolver(raw)
 
 
-def toggle_url(req: SearchRequest, facet: Facet, value: str, active: bool) -> str:
-    if active:
-        return _url(_pairs_without(req, lambda k, v: k == facet.name and _means(facet, v, value)))
-    return _url([*_pairs_without(req, lambda k, v: False), (facet.name, value)])
+class _Links:
+    """The request's URL parameters (page reset), each encoded once: every facet link and chip is this query with
+    one pair added or a few left out, so a page's links take time linear in their length (no re-reading of every
+    parameter, no resolving of every value, per link)."""
+
+    def __init__(self, req: SearchRequest):
+        pairs = [(k, v) for k, v in params.to_pairs(req) if k != "page"]
+        self.pairs = pairs
+        self.encoded = [urlencode([pair]) for pair in pairs]
+        self.query = "&".join(self.encoded)
+        self.base = url_for("pages.search")
+        self.positions: dict[tuple[str, str], list[int]] = {}
+        for i, pair in enumerate(pairs):
+            self.positions.setdefault(pair, []).append(i)
+
+    def adding(self, name: str, value: str) -> str:
+        extra = urlencode([(name, value)])
+        return f"{self.base}?{self.query}&{extra}" if self.query else f"{self.base}?{extra}"
+
+    def without(self, drop) -> str:
+        """The URL without the pairs at the positions ``drop``."""
+        drop = set(drop)
+        query = "&".join(part for i, part in enumerate(self.encoded) if i not in drop)
+        return self.base + ("?" + query if query else "")
+
+    def where(self, keep) -> list[int]:
+        """Positions of the pairs for which ``keep(key, value)`` holds."""
+        return [i for i, (k, v) in enumerate(self.pairs) if keep(k, v)]
+
+
+def _toggles(links: _Links, facet: Facet, counts) -> dict:
+    """value -> toggle URL for a facet's values; each URL value of the facet is resolved once."""
+    selected = [(i, v, set(facet.resolver(v))) for i, (k, v) in enumerate(links.pairs) if k == facet.name]
+    out = {}
+    for c in counts:
+        if c.active:
+            out[c.value] = links.without(i for i, raw, resolved in selected if raw == c.value or c.value in resolved)
+        else:
+            out[c.value] = links.adding(facet.name, c.value)
+    return out
 
 
 def facet_views(req: SearchRequest, result) -> list[FacetView]:
+    links = _Links(req)
     views = []
     for facet in FACETS:
         counts = result.facets.get(facet.name, [])
@@ -93,8 +130,7 @@ def facet_views(req: SearchRequest, result) -> list[FacetView]:
         tail = counts[facet.show:]
         shown = head + [c for c in tail if c.active]
         more = [c for c in tail if not c.active]
-        links = {c.value: toggle_url(req, facet, c.value, c.active) for c in (*shown, *more)}
-        views.append(FacetView(facet, shown, more, links))
+        views.append(FacetView(facet, shown, more, _toggles(links, facet, (*shown, *more))))
     return views
 
 
@@ -106,16 +142,16 @@ def value_label(facet: Facet, raw: str) -> str:
 
 
 def chips(req: SearchRequest) -> list[Chip]:
+    links = _Links(req)
     out = []
     for name, values in req.filters.items():
         facet = BY_NAME[name]
         for raw in values:
-            out.append(Chip(f"{facet.label}: {value_label(facet, raw)}",
-                            _url(_pairs_without(req, lambda k, v, n=name, r=raw: k == n and v == r))))
-    if req.date_from:
-        out.append(Chip(f"Von: {german_date(req.date_from)}", _url(_pairs_without(req, lambda k, v: k == "date_from"))))
-    if req.date_to:
-        out.append(Chip(f"Bis: {german_date(req.date_to)}", _url(_pairs_without(req, lambda k, v: k == "date_to"))))
+            out.append(Chip(f"{facet.label}: {value_label(facet, raw)}", links.without(links.positions[(name, raw)])))
+    for name, label in (("date_from", "Von"), ("date_to", "Bis")):
+        value = getattr(req, name)
+        if value:
+            out.append(Chip(f"{label}: {german_date(value)}", links.without(links.positions[(name, value)])))
     return out
 
 

@@ -8,6 +8,7 @@ from archive import BadRequest, SearchRequest
 from archive.facets import FACETS
 from archive.search import DEFAULT_FACET_LIMIT
 
+MAX_FACET_VALUES = 50  # values per facet parameter: more is refused (each value costs a facet lookup and a link)
 LABELS = {"page": "Seite (page)", "per_page": "Treffer pro Seite (per_page)",
           "facet_limit": "Werte pro Facette (facet_limit)"}
 
@@ -22,6 +23,9 @@ def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest
     filters = {}
     for facet in FACETS:
         values = tuple(v.strip() for v in args.getlist(facet.name) if v.strip())
+        if len(values) > MAX_FACET_VALUES:
+            raise BadRequest(f"Zu viele Werte für {facet.label} ({facet.name}): höchstens {MAX_FACET_VALUES} Werte "
+                             f"je Filter, angegeben waren {len(values)}")
         if values:
             filters[facet.name] = values
     return SearchRequest(
