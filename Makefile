@@ -12,7 +12,8 @@ export ARCHIVE_DIR
 
 .PHONY: run test lint unit browser bench system-deps deps demo clean eval eval-letterheads eval-search
 
-run: deps demo ## set up, load the demo corpus, serve on http://127.0.0.1:5000
+run: deps demo ## set up, load the demo corpus, serve on http://127.0.0.1:5000 with the background worker beside it
+	$(BIN)/flask --app search_app worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/waitress-serve --host $(HOST) --port $(PORT) --threads 8 --call search_app:create_app
 
 test: deps system-deps ## ruff, the tests and the browser tests, warnings as errors
@@ -43,7 +44,7 @@ system-deps: ## Debian packages the tests use (Chromium for Playwright, OCR, DOC
 	fi
 
 clean:
-	rm -rf $(VENV) $(ARCHIVE_DIR)/archive.db* $(ARCHIVE_DIR)/index $(ARCHIVE_DIR)/originals
+	rm -rf $(VENV) $(ARCHIVE_DIR)/archive.db* $(ARCHIVE_DIR)/queue.db* $(ARCHIVE_DIR)/index $(ARCHIVE_DIR)/originals $(ARCHIVE_DIR)/uploads
 
 EVAL_ARGS ?=
 eval: deps ## metadata on the labelled dev corpus: in-sample, macro over sources, leave-one-source-out (EVAL_ARGS="--misses title")

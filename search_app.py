@@ -6,6 +6,8 @@ ARCHIVE_DIR         store folder (default ``data``)
 SECRET_KEY          session signing key (default: generated once into ARCHIVE_DIR/secret_key)
 STAFF_PASSWORD      password of the staff login (default: none, staff pages stay locked)
 MAX_UPLOAD_MB       largest accepted upload in MB (default 50)
+WORKER              ``huey`` (default): uploads are parsed and the index written by ``flask worker``;
+                    ``inline``: that work runs in the request itself (tests, a single-process demo)
 """
 
 import os
@@ -17,6 +19,7 @@ from flask import Flask
 from archive import Archive
 from archive.cli import COMMANDS as ARCHIVE_COMMANDS
 from archive.index import Index
+from archive.worker import Worker
 from ingest.cli import inspect_command
 from web import api, context, pages, security, staff
 
@@ -25,7 +28,9 @@ SETTINGS = {
     "SECRET_KEY": None,
     "STAFF_PASSWORD": None,
     "MAX_UPLOAD_MB": 50,
+    "WORKER": "huey",
 }
+WORKER_MODES = ("huey", "inline")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -35,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _secret_key(Path(app.config["ARCHIVE_DIR"]))
     app.extensions["index"] = Index(Path(app.config["ARCHIVE_DIR"]) / "index")
+    app.extensions["worker"] = _worker(app)
     _open_once(app)
     app.teardown_appcontext(context.close_archive)
     security.init_app(app)
@@ -43,6 +49,15 @@ def create_app(config: dict | None = None) -> Flask:
     for command in (*ARCHIVE_COMMANDS, inspect_command):
         app.cli.add_command(command)
     return app
+
+
+def _worker(app: Flask) -> Worker:
+    """The job queue; in ``inline`` mode its jobs run at once, writing through the app's own index."""
+    mode = app.config["WORKER"]
+    if mode not in WORKER_MODES:
+        raise ValueError(f"WORKER must be one of {', '.join(WORKER_MODES)}, not {mode!r}")
+    root, index = Path(app.config["ARCHIVE_DIR"]), app.extensions["index"]
+    return Worker(root, lambda: Archive(root, index), immediate=mode == "inline")
 
 
 def _settings(config: dict) -> dict:

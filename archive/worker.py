@@ -16,6 +16,7 @@ process instead (tests, a single-process demo).
 
 import logging
 import math
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,19 +37,33 @@ class Worker:
     def __init__(self, root: Path, open_archive: Callable, immediate: bool = False):
         self.root = Path(root)
         self._archive = open_archive
-        self.huey = SqliteHuey("antragsarchiv", filename=str(self.root / QUEUE_FILE), immediate=immediate,
-                               results=False)
-        self._parse = self.huey.task(name="parse_upload")(self._parse_upload)
-        self._sync = self.huey.task(name="sync_index", priority=100)(self._sync_index)
+        self.immediate = immediate
+        self._huey = None
+        self._lock = threading.Lock()
+
+    @property
+    def huey(self) -> SqliteHuey:
+        """The queue, opened on first use (commands like ``inspect`` have no store folder)."""
+        with self._lock:
+            if self._huey is None:
+                self.root.mkdir(parents=True, exist_ok=True)
+                huey = SqliteHuey("antragsarchiv", filename=str(self.root / QUEUE_FILE), immediate=self.immediate,
+                                  results=False)
+                self._parse = huey.task(name="parse_upload")(self._parse_upload)
+                self._sync = huey.task(name="sync_index", priority=100)(self._sync_index)
+                self._huey = huey
+            return self._huey
 
     # -- enqueueing (the web app) ----------------------------------------
 
     def parse(self, upload: uploads.Upload) -> None:
         """Queue the parse of an accepted upload, smaller files first."""
+        _ = self.huey
         self._parse(upload.id, priority=priority(upload.size))
 
     def sync(self) -> None:
         """Queue an index sync (after a write to SQLite)."""
+        _ = self.huey
         self._sync()
 
     # -- running (``flask worker``) ----------------------------------------
@@ -62,6 +77,7 @@ class Worker:
             sizes = {upload.id: upload.size for upload in uploads.many(archive.store, pending)}
         finally:
             archive.close()
+        _ = self.huey
         for upload_id in pending:
             self._parse(upload_id, priority=priority(sizes.get(upload_id, 0)))
         self.sync()

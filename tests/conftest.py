@@ -68,7 +68,7 @@ def make_app(store: Path, **config):
     from search_app import create_app
 
     settings = {"ARCHIVE_DIR": str(store), "STAFF_PASSWORD": STAFF_PASSWORD, "SECRET_KEY": "test-secret",
-                "TESTING": True}
+                "TESTING": True, "WORKER": "inline"}
     settings.update(config)
     return create_app(settings)
 

@@ -9,7 +9,7 @@ from search_app import SETTINGS, create_app
 from web.params import PARAMETERS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-OWN_COMMANDS = {"ingest", "inspect", "reindex", "reprocess", "topics retrain"}
+OWN_COMMANDS = {"ingest", "inspect", "reindex", "reprocess", "topics retrain", "check", "worker"}
 FLASK_COMMANDS = {"run", "shell", "routes"}
 
 

@@ -1,12 +1,14 @@
-"""JSON API: ``/api/search`` and ``/api/documents/<id>`` (a contract other tools rely on), and
-``/api/suggest`` (the search box's autocomplete)."""
+"""JSON API: ``/api/search`` and ``/api/documents/<id>`` (a contract other tools rely on), ``/api/suggest``
+(the search box's autocomplete) and ``POST /api/documents`` (upload with a personal API token)."""
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from archive import ArchiveError, BadRequest, NotFound, SearchResult
+from archive import ArchiveError, BadRequest, NotFound, SearchResult, uploads
 from archive.facets import FACETS
 from archive.suggest import DEFAULT_LIMIT as DEFAULT_SUGGESTIONS
 from archive.suggest import MAX_LIMIT as MAX_SUGGESTIONS
+from web import receiving, security, visibility
 from web.context import get_archive
 from web.params import search_request
 
@@ -67,12 +69,47 @@ def suggest():
 
 @bp.get("/documents/<int:doc_id>")
 def document(doc_id: int):
-    row = get_archive().document(doc_id)
+    return jsonify(document_json(visibility.document(doc_id)))
+
+
+def document_json(row: dict) -> dict:
+    """A document as the API shows it: every column, ``status`` its publication state (draft, published,
+    withdrawn) and ``text_status`` whether its text was read (ok, no-text; pending or failed for an upload
+    the worker has not read or could not read)."""
+    doc_id = row["id"]
     out = dict(row)
+    out["status"] = out.pop("publication")
+    out["text_status"] = row["status"]
     out["confidence"] = dict(row["confidence"] or {})  # how sure the extraction was per field, 0..1
     out["url"] = url_for("pages.document", doc_id=doc_id, _external=True)
     out["download_url"] = url_for("pages.original", doc_id=doc_id, _external=True)
-    return jsonify(out)
+    return out
+
+
+@bp.post("/documents")
+def upload():
+    """One file (multipart field ``file``) with ``Authorization: Bearer TOKEN``: 201 with the new draft, 200
+    with the existing document for an exact duplicate, 401 without a valid token, 400 without a file, 413
+    over ``MAX_UPLOAD_MB``, 415 for content no parser reads."""
+    if security.api_token_name() is None:
+        response = jsonify({"error": "Ein gültiges API-Token fehlt (Authorization: Bearer …)."})
+        response.headers["WWW-Authenticate"] = 'Bearer realm="antragsarchiv"'
+        return response, 401
+    storage = request.files.get("file")
+    if storage is None or not storage.filename:
+        return jsonify({"error": "Die Anfrage enthält keine Datei (Feld „file“)."}), 400
+    [upload] = receiving.accept_uploads([storage], uploads.API)
+    if upload.state == uploads.FAILED and upload.document_id is None:
+        return jsonify({"error": upload.error, "upload": upload.as_json()}), 415
+    out = document_json(get_archive().document(upload.document_id))
+    out["upload"] = upload.as_json()
+    return jsonify(out), 200 if upload.state == uploads.DUPLICATE else 201
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(_exc: RequestEntityTooLarge):
+    limit = current_app.config.get("MAX_UPLOAD_MB", 50)
+    return jsonify({"error": f"Die Datei ist größer als {limit} MB."}), 413
 
 
 @bp.errorhandler(BadRequest)

@@ -8,9 +8,9 @@ from flask import Blueprint, jsonify, render_template, request, send_file, url_f
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
-from archive import ArchiveError, BadRequest, NotFound, SearchRequest, vocab
+from archive import STATES, ArchiveError, BadRequest, NotFound, SearchRequest, vocab
 from archive.facets import BY_NAME, FACETS, Facet
-from web import params
+from web import params, visibility
 from web.context import get_archive
 
 bp = Blueprint("pages", __name__)
@@ -183,13 +183,13 @@ def pagination(req: SearchRequest, result) -> dict | None:
 @bp.get("/dokument/<int:doc_id>")
 def document(doc_id: int):
     archive = get_archive()
-    doc = archive.document(doc_id)
+    doc = visibility.document(doc_id)
     try:
         _path, file_row = archive.original(doc_id)
     except NotFound:
         file_row = None
     return render_template("document.html", doc=doc, file=file_row, paragraphs=paragraphs(doc.get("text") or ""),
-                           similar=similar(doc), format_labels=FORMAT_LABELS)
+                           similar=similar(doc), format_labels=FORMAT_LABELS, publication_labels=STATES)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -225,6 +225,7 @@ def similar(doc: dict) -> list[dict]:
 
 @bp.get("/dokument/<int:doc_id>/original")
 def original(doc_id: int):
+    visibility.document(doc_id)
     path, file_row = get_archive().original(doc_id)
     name = file_row["original_name"] or f"dokument-{doc_id}.{file_row['format']}"
     return send_file(path, mimetype=MIMETYPES.get(file_row["format"], "application/octet-stream"),

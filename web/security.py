@@ -182,3 +182,14 @@ class FailureCounter:
 
 def failures() -> FailureCounter:
     return current_app.extensions["login_failures"]
+
+
+def account_name() -> str | None:
+    """The name of the logged-in staff account (the audit log's "who"); None for anonymous clients."""
+    return "staff" if is_staff() else None
+
+
+def api_token_name() -> str | None:
+    """The name of a valid API token sent as ``Authorization: Bearer TOKEN``; None without one.
+    (Tokens arrive with the accounts; until then no token is valid.)"""
+    return None

@@ -2,33 +2,28 @@
 (``/dokument/<id>/pruefen``: confirm or correct what was read from the file, the fields the extraction was unsure
 of marked "unsicher"; ``/zu-pruefen``: the documents nobody has reviewed yet, newest or least certain first).
 
-Uploads are written to ``ARCHIVE_DIR/uploads/<random>/`` under server-made
-names (a uuid plus a suffix from a fixed list - never the name the browser
-sent), ingested, and deleted again. The format is detected by the ingest
-package from the file's content; the suffix is only a hint.
+Uploads are written to ``ARCHIVE_DIR/uploads/`` under server-made names (a uuid plus a suffix from a fixed
+list - never the name the browser sent), kept as draft documents with their originals at once
+(``archive.uploads``) and parsed by the background worker; the page shows each file's state live. The format
+is detected by the ingest package from the file's content; the suffix is only a hint.
 """
 
 import math
-import shutil
-import uuid
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 
-from archive import ArchiveError, InvalidCorrection, vocab
+from archive import PUBLISHED, InvalidCorrection, uploads, vocab
 from archive.store import UNSURE, unsure_fields
-from web import security
+from web import receiving, security
 from web.context import get_archive
 
 bp = Blueprint("staff", __name__)
 
-# What the file picker offers; the server still detects the real type by content.
-ALLOWED_SUFFIXES = (".pdf", ".docx", ".odt", ".doc", ".rtf", ".txt", ".md", ".html", ".htm", ".eml", ".msg")
-ACCEPT = ",".join((*ALLOWED_SUFFIXES, "application/pdf", "text/plain", "text/html", "message/rfc822",
-                   "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                   "application/vnd.oasis.opendocument.text", "application/msword", "application/rtf"))
 STATUS_LABELS = {"added": "Neu", "unchanged": "Bereits vorhanden", "failed": "Fehler"}
 LOG_ROWS = 200
+RECENT_UPLOADS = 50
+MAX_STATUS_IDS = 200
 REVIEW_PAGE = 50
 SOURCE_CHARS = 4000  # the start of the text shown beside the review form: letterhead, title, first paragraphs
 GAP_LABELS = {"date": "ohne Datum", "municipality": "ohne Kommune/Kreis", "party": "ohne Partei",
@@ -75,55 +70,52 @@ def logout():
 @bp.route("/hochladen", methods=["GET", "POST"])
 @security.login_required
 def upload():
+    """Many files at once; each is stored as a draft at once and parsed by the worker. With
+    ``Accept: application/json`` (the page's script sends one file a request) the answer is JSON."""
+    wants_json = request.accept_mimetypes.best == "application/json"
     if request.method == "GET":
-        return render_template("upload.html", accept=ACCEPT, results=None, error=None)
+        return _upload_page(None)
     files = [f for f in request.files.getlist("files") if f and f.filename]
     if not files:
-        return render_template("upload.html", accept=ACCEPT, results=None,
-                               error="Bitte wählen Sie mindestens eine Datei aus."), 400
-    results = ingest_uploads(files)
-    return render_template("upload.html", accept=ACCEPT, results=results, error=None)
+        message = "Bitte wählen Sie mindestens eine Datei aus."
+        return (jsonify({"error": message}), 400) if wants_json else (_upload_page(None, message), 400)
+    accepted = receiving.accept_uploads(files, uploads.WEB)
+    if wants_json:
+        return jsonify({"uploads": [upload_json(u) for u in accepted]})
+    return _upload_page(accepted)
 
 
-def ingest_uploads(files) -> list[dict]:
-    """Save, ingest and delete the uploads; one result row per file, in upload order."""
-    folder = Path(current_app.config["ARCHIVE_DIR"]) / "uploads" / uuid.uuid4().hex
-    folder.mkdir(parents=True)
+@bp.get("/hochladen/status")
+@security.login_required
+def upload_status():
+    """The states of uploads ``?ids=1,2,3`` (the upload page asks every second until all are finished)."""
+    raw = request.args.get("ids", "")
     try:
-        names = {}
-        for storage in files:
-            path = folder / (uuid.uuid4().hex + _suffix(storage.filename))
-            storage.save(path)
-            names[str(path)] = _display_name(storage.filename)
-        try:
-            outcomes = {o.file: o for o in get_archive().ingest(list(map(Path, names)), names=names)}
-        except ArchiveError as exc:
-            current_app.logger.exception("upload ingest failed")
-            return [_row(name, "failed", None, exc.for_user()) for name in names.values()]
-        return [_outcome_row(names[path], outcomes.get(path)) for path in names]
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        ids = [int(part) for part in raw.split(",") if part][:MAX_STATUS_IDS]
+    except ValueError:
+        return jsonify({"error": "ids muss eine Liste von Zahlen sein"}), 400
+    return jsonify({"uploads": [upload_json(u) for u in uploads.many(get_archive().store, ids)]})
 
 
-def _outcome_row(name: str, outcome) -> dict:
-    if outcome is None:
-        return _row(name, "failed", None, "Datei wurde nicht verarbeitet")
-    return _row(name, outcome.status, outcome.id, outcome.error, outcome.attachments)
+def _upload_page(batch: list | None, error: str | None = None):
+    store = get_archive().store
+    recent = uploads.recent(store, RECENT_UPLOADS)
+    return render_template("upload.html", accept=receiving.ACCEPT, batch=batch, recent=recent, error=error,
+                           attachments=store.attachment_ids,
+                           worker_inline=current_app.config.get("WORKER") == "inline")
 
 
-def _row(name: str, status: str, doc_id: int | None, error: str | None, attachments: tuple[int, ...] = ()) -> dict:
-    return {"name": name, "status": status, "label": STATUS_LABELS.get(status, status), "id": doc_id,
-            "error": error, "attachments": attachments}
-
-
-def _suffix(filename: str) -> str:
-    suffix = PurePath(filename.replace("\\", "/")).suffix.lower()
-    return suffix if suffix in ALLOWED_SUFFIXES else ".bin"
-
-
-def _display_name(filename: str) -> str:
-    """The browser's file name, for display only (escaped by the template), never a path."""
-    return PurePath(filename.replace("\\", "/")).name[:200] or "Datei"
+def upload_json(upload) -> dict:
+    """An upload's state with the links the page shows: its review (fertig) or the existing document
+    (Duplikat)."""
+    out = upload.as_json()
+    doc_id = upload.document_id
+    out["document_url"] = url_for("pages.document", doc_id=doc_id) if doc_id else None
+    done = doc_id and upload.state == uploads.DONE
+    out["review_url"] = url_for("staff.review", doc_id=doc_id) if done else None
+    out["attachments"] = [{"id": child, "review_url": url_for("staff.review", doc_id=child)}
+                          for child in (get_archive().store.attachment_ids(doc_id) if done else [])]
+    return out
 
 
 @bp.get("/import-protokoll")
@@ -151,13 +143,49 @@ def review(doc_id: int):
     values = {key: request.form.get(key, "") for key in FIELD_LABELS if key != "topics"}
     values["topics"] = request.form.getlist("topics")
     try:
-        archive.correct(doc_id, values)
+        archive.correct(doc_id, values, security.account_name())
     except InvalidCorrection as exc:
         return _review_page(doc, values, exc.errors), 400
-    flash("Die Angaben wurden gespeichert und als geprüft markiert.")
+    if request.form.get("then") == "publish" and doc["publication"] != PUBLISHED:
+        archive.publish(doc_id, security.account_name())
+        flash("Die Angaben wurden geprüft und das Dokument veröffentlicht.")
+    else:
+        flash("Die Angaben wurden gespeichert und als geprüft markiert.")
     if request.form.get("then") == "next":
         return redirect(_next_to_review(_gap(request.form.get("fehlt")), _first(request.form.get("zuerst"))))
     return redirect(url_for("pages.document", doc_id=doc_id))
+
+
+# -- publishing, withdrawing, deleting ---------------------------------------
+
+
+@bp.post("/dokument/<int:doc_id>/veroeffentlichen")
+@security.login_required
+def publish(doc_id: int):
+    get_archive().publish(doc_id, security.account_name())
+    flash("Das Dokument ist veröffentlicht.")
+    return redirect(url_for("pages.document", doc_id=doc_id))
+
+
+@bp.post("/dokument/<int:doc_id>/zurueckziehen")
+@security.login_required
+def withdraw(doc_id: int):
+    get_archive().withdraw(doc_id, security.account_name())
+    flash("Das Dokument ist zurückgezogen: es bleibt gespeichert, ist aber nicht mehr öffentlich.")
+    return redirect(url_for("pages.document", doc_id=doc_id))
+
+
+@bp.route("/dokument/<int:doc_id>/loeschen", methods=["GET", "POST"])
+@security.login_required
+def delete(doc_id: int):
+    """A confirmation page, then deletion for good (a privacy request)."""
+    archive = get_archive()
+    doc = archive.document(doc_id)
+    if request.method == "GET":
+        return render_template("delete.html", doc=doc, attachments=archive.store.attachment_ids(doc_id))
+    ids = archive.delete(doc_id, security.account_name())
+    flash(f"Dokument {doc_id} ist endgültig gelöscht" + (f" (mit {len(ids) - 1} Anhängen)." if len(ids) > 1 else "."))
+    return redirect(url_for("staff.review_queue"))
 
 
 def form_values(doc: dict) -> dict:
