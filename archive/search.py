@@ -6,6 +6,7 @@ repeated within a facet are ORed, filters across facets ANDed, and each
 facet's counts ignore that facet's own filter (so the user can add an OR value).
 """
 
+import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -61,9 +62,20 @@ class SearchRequest:
             value = getattr(self, name)
             if value and not _DATE.match(value):
                 raise BadRequest(f"{name} muss das Format JJJJ-MM-TT haben")
+            if value and not _real_date(value):
+                raise BadRequest(f"{name} ist kein gültiges Datum: {value} (Format JJJJ-MM-TT)")
         unknown = set(self.filters) - set(BY_NAME)
         if unknown:
             raise BadRequest(f"Unbekannter Filter: {', '.join(sorted(unknown))}")
+
+
+def _real_date(value: str) -> bool:
+    """``2023-02-30`` has the format of a date but is none."""
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

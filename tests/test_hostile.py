@@ -37,3 +37,17 @@ def test_facet_links_toggle_one_value(client):
     html = client.get("/?party=CDU&party=SPD&q=Schule").get_data(as_text=True)
     assert 'href="/?q=Schule&amp;party=SPD"' in html  # CDU's chip or active facet value removes CDU only
     assert 'href="/?q=Schule&amp;party=CDU"' in html
+
+
+@pytest.mark.parametrize("name", ["date_from", "date_to"])
+@pytest.mark.parametrize("value", ["2023-02-30", "2023-13-01", "2021-02-29", "2023-00-10"])
+def test_impossible_dates_are_refused(client, name, value):
+    page = client.get(f"/?{name}={value}")
+    assert page.status_code == 400
+    assert "kein gültiges Datum" in page.get_data(as_text=True)
+    api = client.get(f"/api/search?{name}={value}")
+    assert api.status_code == 400 and "kein gültiges Datum" in api.get_json()["error"]
+
+
+def test_a_leap_day_is_a_date(client):
+    assert client.get("/?date_from=2024-02-29").status_code == 200
