@@ -17,7 +17,9 @@ bp = Blueprint("pages", __name__)
 
 MIMETYPES = {"pdf": "application/pdf",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             "txt": "text/plain; charset=utf-8"}
+             "txt": "text/plain",  # Werkzeug adds "; charset=utf-8" to text/* types
+             "html": "application/octet-stream"}  # never text/html: a stored page must not run on the archive's origin
+# Originals are always downloads (Content-Disposition: attachment); other formats go as application/octet-stream.
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "txt": "Text"}
 SORT_LABELS = {"relevance": "Relevanz", "newest": "Neueste zuerst", "oldest": "Älteste zuerst"}
 SIMILAR = 5
