@@ -55,14 +55,14 @@ def ingest_files(store: Store, index: Index, paths: Iterable[Path], *, workers: 
     for path in paths:
         known = _known(store, path)
         if isinstance(known, Outcome):
-            yield _logged(store, known)
+            yield _logged(store, known, names=names)
         else:
             fresh.append(path)
     batch: list[ingest.ParsedDocument] = []
     for path, result in ingest.parse_many(fresh, limits or ingest.Limits(), workers):
         if isinstance(result, ingest.IngestError):
             log.warning("failed to parse %s: %s", path, result)
-            yield _logged(store, Outcome(str(path), FAILED, error=result.for_user(), detail=str(result)))
+            yield _logged(store, Outcome(str(path), FAILED, error=result.for_user(), detail=str(result)), names=names)
             continue
         batch.append(result)
         if len(batch) >= batch_size:
@@ -93,14 +93,14 @@ def _flush(store: Store, index: Index, batch: list[ingest.ParsedDocument],
         log.error("batch of %d documents not stored: %r", len(unique), exc)
         message = exc.for_user() if isinstance(exc, ArchiveError) else "Speichern fehlgeschlagen"
         for doc in unique:
-            yield _logged(store, Outcome(doc.path, FAILED, error=message, detail=repr(exc)), doc.sha256)
+            yield _logged(store, Outcome(doc.path, FAILED, error=message, detail=repr(exc)), doc.sha256, names)
         unique, stored = [], []
     _sync(store, index)
     for doc, item in zip(unique, stored, strict=True):
         log_failed_attachments(store, doc)
-        yield _logged(store, Outcome(doc.path, ADDED, item.id, attachments=item.attachments), doc.sha256)
+        yield _logged(store, Outcome(doc.path, ADDED, item.id, attachments=item.attachments), doc.sha256, names)
     for doc in duplicates:
-        yield _logged(store, Outcome(doc.path, UNCHANGED, store.document_id_for(doc.sha256)), doc.sha256)
+        yield _logged(store, Outcome(doc.path, UNCHANGED, store.document_id_for(doc.sha256)), doc.sha256, names)
 
 
 def _sync(store: Store, index: Index) -> None:
@@ -153,6 +153,8 @@ def log_failed_attachments(store: Store, doc: ingest.ParsedDocument) -> None:
         log_failed_attachments(store, attachment)
 
 
-def _logged(store: Store, outcome: Outcome, sha256: str | None = None) -> Outcome:
-    store.log(outcome.file, outcome.status, sha256, outcome.detail or outcome.error, outcome.id)
+def _logged(store: Store, outcome: Outcome, sha256: str | None = None, names: dict[str, str] | None = None) -> Outcome:
+    """Log the outcome under the file's display name (``names``), else its path."""
+    name = (names or {}).get(outcome.file, outcome.file)
+    store.log(name, outcome.status, sha256, outcome.detail or outcome.error, outcome.id)
     return outcome

@@ -1,5 +1,6 @@
 """What a hostile test of the app found: each test failed before its fix."""
 
+import re
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -8,6 +9,8 @@ import pytest
 
 from archive import Archive
 from tests.conftest import STORE_DOCS, make_app
+from tests.docs import make_docx, motion_text
+from tests.test_web import login, upload
 from web.params import MAX_FACET_VALUES
 
 
@@ -148,3 +151,36 @@ def test_every_kind_of_page_sends_the_security_headers(client):
     no_csrf = client.post("/anmelden", data={"password": "x"})
     assert no_csrf.status_code == 400
     _assert_secure(no_csrf, "CSRF failure")
+
+
+UUID_NAME = re.compile(r"[0-9a-f]{32}")
+
+
+def test_an_upload_is_in_the_import_log_under_the_name_it_was_uploaded_with(client, tmp_path):
+    lines = motion_text("Kiel", "Trinkbrunnen in der Innenstadt", "In der Kieler Innenstadt werden zehn "
+                        "öffentliche Trinkbrunnen aufgestellt.", date="04.09.2023", party="SPD")
+    content = make_docx(tmp_path / "kiel.docx", lines).read_bytes()
+    login(client)
+    assert upload(client, [(content, "Kiel Trinkbrunnen.docx")]).status_code == 200
+    log = client.get("/import-protokoll").get_data(as_text=True)
+    rows = log[log.index("<tbody>"):log.index("</tbody>")]
+    assert "Kiel Trinkbrunnen.docx" in rows
+    assert not UUID_NAME.search(rows), "the server-made file name shows, not the uploaded one"
+
+
+def test_ingest_with_display_names_logs_those_names(store_dir, tmp_path):
+    folder = tmp_path / "eingang"
+    folder.mkdir()
+    path = folder / "4f9c2a7b0d1e4c3b8a6f5e4d3c2b1a09.txt"
+    path.write_bytes(TEXT.encode())
+    archive = Archive.open(store_dir)
+    try:
+        [outcome] = archive.ingest([path], workers=1, names={str(path): "Antrag Sozialticket.txt"})
+    finally:
+        archive.close()
+    assert outcome.status == "added"
+    with make_app(store_dir).test_client() as client:
+        login(client)
+        log = client.get("/import-protokoll").get_data(as_text=True)
+    rows = log[log.index("<tbody>"):log.index("</tbody>")]
+    assert "Antrag Sozialticket.txt" in rows and path.name not in rows

@@ -127,7 +127,15 @@ def import_log():
     for row in rows:
         row["label"] = STATUS_LABELS.get(row["status"], row["status"])
         row["name"] = PurePath(row["file"] or "").name
-    return render_template("import_log.html", rows=rows, limit=LOG_ROWS)
+    # Uploads (parsed by the worker) are logged in their own table, under the name they were uploaded with.
+    upload_status = {uploads.DONE: "added", uploads.DUPLICATE: "unchanged", uploads.FAILED: "failed"}
+    for upload in uploads.recent(get_archive().store, LOG_ROWS):
+        status = upload_status.get(upload.state, upload.state)
+        rows.append({"id": None, "at": upload.updated_at, "file": upload.name, "name": upload.name, "status": status,
+                     "label": STATUS_LABELS.get(status, upload.label), "error": upload.error,
+                     "document_id": upload.document_id})
+    rows.sort(key=lambda row: row["at"] or "", reverse=True)
+    return render_template("import_log.html", rows=rows[:LOG_ROWS], limit=LOG_ROWS)
 
 
 # -- review of metadata ----------------------------------------------------
