@@ -204,6 +204,10 @@ class Archive:
     def count(self) -> int:
         return self.store.count()
 
+    def history(self, doc_id: int, limit: int = 20) -> list[audit.Entry]:
+        """Who did what to a document (upload, review, publish, edit, withdrawal), newest first."""
+        return audit.entries(self.store.db.conn, document_id=doc_id, limit=limit)[1]
+
     def topic_evidence(self, doc_id: int) -> dict[str, tuple[str, ...]]:
         """Topic slug -> the words of the document that suggest it (for staff reviewing the topics)."""
         doc = self.store.get(doc_id)

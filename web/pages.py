@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from archive import STATES, ArchiveError, BadRequest, NotFound, SearchRequest, vocab
 from archive.facets import BY_NAME, FACETS, Facet
-from web import params, visibility
+from web import params, security, visibility
 from web.context import get_archive
 
 bp = Blueprint("pages", __name__)
@@ -191,7 +191,8 @@ def document(doc_id: int):
     except NotFound:
         file_row = None
     return render_template("document.html", doc=doc, file=file_row, paragraphs=paragraphs(doc.get("text") or ""),
-                           similar=similar(doc), format_labels=FORMAT_LABELS, publication_labels=STATES)
+                           similar=similar(doc), format_labels=FORMAT_LABELS, publication_labels=STATES,
+                           history=archive.history(doc_id) if security.is_staff() else [])
 
 
 def paragraphs(text: str) -> list[str]:

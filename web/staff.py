@@ -9,11 +9,13 @@ is detected by the ingest package from the file's content; the suffix is only a 
 """
 
 import math
+from datetime import datetime
 from pathlib import PurePath
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 
-from archive import PUBLISHED, InvalidCorrection, uploads, vocab
+from archive import PUBLISHED, STATES, InvalidCorrection, uploads, vocab
 from archive.store import UNSURE, unsure_fields
 from web import receiving, security
 from web.context import get_archive
@@ -22,6 +24,7 @@ bp = Blueprint("staff", __name__)
 
 STATUS_LABELS = {"added": "Neu", "unchanged": "Bereits vorhanden", "failed": "Fehler"}
 LOG_ROWS = 200
+BERLIN = ZoneInfo("Europe/Berlin")
 RECENT_UPLOADS = 50
 MAX_STATUS_IDS = 200
 REVIEW_PAGE = 50
@@ -215,8 +218,24 @@ def _review_page(doc: dict, form: dict, errors: dict[str, str]):
                                    for field, covered in FIELD_CONFIDENCE.items() if covered in unsure},
                            unsure_limit=percent(UNSURE),
                            evidence=get_archive().topic_evidence(doc["id"]),
+                           history=get_archive().history(doc["id"]),
                            doc_types=vocab.DOC_TYPES, topics=vocab.topics(), states=vocab.states(),
                            parties=vocab.parties())
+
+
+@bp.app_template_filter("german_datetime")
+def german_datetime(value: str | None) -> str:
+    """An ISO time stamp (UTC) as German local time: ``07.12.2026, 21:03``."""
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
+        return value or ""
+    return moment.astimezone(BERLIN).strftime("%d.%m.%Y, %H:%M")
+
+
+@bp.app_template_filter("field_label")
+def field_label(value: str) -> str:
+    return FIELD_LABELS.get(value, value)
 
 
 def _gap(value: str | None) -> str | None:
@@ -260,5 +279,5 @@ def review_queue():
     return render_template("review_queue.html", rows=rows, total=total, page=page, missing=missing, first=first,
                            unsure_count=archive.store.unreviewed_unsure(),
                            pages=max(math.ceil(total / REVIEW_PAGE), 1), reviewed=reviewed,
-                           gaps=archive.unreviewed_missing(), gap_labels=GAP_LABELS,
+                           gaps=archive.unreviewed_missing(), gap_labels=GAP_LABELS, publication_labels=STATES,
                            corrected=[(label, corrected.get(field, 0)) for field, label in FIELD_LABELS.items()])
