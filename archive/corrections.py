@@ -107,6 +107,25 @@ def parse_correction(values: Mapping[str, str | list[str]], current: dict) -> Co
     return correction
 
 
+def form_values(doc: dict) -> dict:
+    """The stored metadata as form values (the review form shows them; ``parse_correction`` reads them)."""
+    return {"title": doc["title"] or "", "doc_type": doc["doc_type"], "date": doc["date"] or "",
+            "municipality": doc["municipality"] or "", "district": doc["district"] or "", "state": doc["state"] or "",
+            "parties": ", ".join(doc["parties"] or ([doc["party"]] if doc["party"] else [])),
+            "faction": doc["faction"] or "", "topics": list(doc["topics"] or [])}
+
+
+def given_metadata(values: Mapping[str, str]) -> dict[str, str | list[str]]:
+    """Metadata a client sends with an upload (``POST /api/documents`` form fields of ``FIELD_COLUMNS``,
+    ``topics`` and ``parties`` comma-separated), checked as a correction of an empty document: raise
+    ``InvalidCorrection`` for values that cannot be stored; only the fields sent are returned."""
+    given: dict[str, str | list[str]] = {key: values[key].strip() for key in FIELD_COLUMNS if values.get(key)}
+    if "topics" in given:
+        given["topics"] = [slug.strip() for slug in str(given["topics"]).split(",") if slug.strip()]
+    parse_correction({"doc_type": "sonstiges", **given}, {})
+    return given
+
+
 def changed_fields(current: dict, row: dict) -> list[str]:
     """Form fields whose columns differ between the stored ``current`` row and the corrected ``row``."""
     stored = {**current, "parties": json.dumps(current.get("parties") or [], ensure_ascii=False),

@@ -99,6 +99,7 @@ CREATE TABLE IF NOT EXISTS uploads (
     error TEXT,
     account TEXT,
     via TEXT NOT NULL,
+    metadata TEXT,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );

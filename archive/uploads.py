@@ -12,12 +12,14 @@ killed in the middle leaves the upload ``processing``; ``requeue`` at the next s
 ``queued``, and the job runs again from the stored original.
 """
 
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 import ingest
 from archive import audit
+from archive.corrections import form_values, parse_correction
 from archive.errors import ArchiveError
 from archive.ingesting import log_failed_attachments, store_attachments
 from archive.store import DRAFT, FAILED_PARSE, PENDING, Store, now
@@ -59,10 +61,13 @@ class Upload:
                 "updated_at": self.updated_at}
 
 
-def accept(store: Store, path: Path, name: str, account: str | None, via: str = WEB) -> Upload:
+def accept(store: Store, path: Path, name: str, account: str | None, via: str = WEB,
+           given: dict | None = None) -> Upload:
     """Take a file the caller saved under a server-made name (it is copied into the originals and removed
     here): a duplicate upload names the existing document; a file no parser reads (by content) is a failed
-    upload with the German reason, stored nowhere; any other file becomes a queued draft."""
+    upload with the German reason, stored nowhere; any other file becomes a queued draft. ``given`` is
+    metadata the client sent (checked by ``corrections.given_metadata``): it replaces what the worker reads
+    from the file."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -80,6 +85,9 @@ def accept(store: Store, path: Path, name: str, account: str | None, via: str = 
             if existing:  # an earlier upload of the same bytes failed to parse: try again
                 store.update_columns(doc_id, {"status": PENDING, "status_message": None, "updated_at": now()})
             upload = _insert(store, name, size, QUEUED, doc_id, None, account, via)
+            if given:
+                store.db.conn.execute("UPDATE uploads SET metadata = ? WHERE id = ?",
+                                      [json.dumps(given, ensure_ascii=False), upload.id])
             audit.record(store.db.conn, account, audit.UPLOAD, document_id=doc_id, detail=f"via {via}")
         return upload
     finally:
@@ -103,11 +111,25 @@ def process(store: Store, upload_id: int, limits: ingest.Limits | None = None) -
             _set(store, upload_id, FAILED, result.for_user())
         return get(store, upload_id)
     with store.transaction():
-        store.replace_parsed(doc["id"], result)
+        row = store.replace_parsed(doc["id"], result)
+        _apply_given(store, row, _given(store, upload_id))
         store_attachments(store, result, doc["id"], publication=DRAFT)
         _set(store, upload_id, DONE)
     log_failed_attachments(store, result)
     return get(store, upload_id)
+
+
+def _given(store: Store, upload_id: int) -> dict:
+    raw = store.db.execute("SELECT metadata FROM uploads WHERE id = ?", [upload_id]).fetchone()[0]
+    return json.loads(raw) if raw else {}
+
+
+def _apply_given(store: Store, row: dict, given: dict) -> None:
+    """The metadata the uploader sent replaces what was read from the file (checked on upload already)."""
+    if not given:
+        return
+    values = {**form_values(row), **given}
+    store.update_columns(row["id"], parse_correction(values, row).row())
 
 
 def requeue(store: Store) -> list[int]:

@@ -4,7 +4,8 @@
 from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from archive import ArchiveError, BadRequest, NotFound, SearchResult, uploads
+from archive import ArchiveError, BadRequest, InvalidCorrection, NotFound, SearchResult, uploads
+from archive.corrections import given_metadata
 from archive.facets import FACETS
 from archive.suggest import DEFAULT_LIMIT as DEFAULT_SUGGESTIONS
 from archive.suggest import MAX_LIMIT as MAX_SUGGESTIONS
@@ -88,7 +89,9 @@ def document_json(row: dict) -> dict:
 
 @bp.post("/documents")
 def upload():
-    """One file (multipart field ``file``) with ``Authorization: Bearer TOKEN``: 201 with the new draft, 200
+    """One file (multipart field ``file``, optional metadata fields as in the review form: ``title``,
+    ``doc_type``, ``date``, ``municipality``, ``district``, ``state``, ``parties``, ``faction``, ``topics``
+    comma-separated) with ``Authorization: Bearer TOKEN``: 201 with the new draft, 200
     with the existing document for an exact duplicate, 401 without a valid token, 400 without a file, 413
     over ``MAX_UPLOAD_MB``, 415 for content no parser reads."""
     if security.api_token_name() is None:
@@ -98,7 +101,11 @@ def upload():
     storage = request.files.get("file")
     if storage is None or not storage.filename:
         return jsonify({"error": "Die Anfrage enthält keine Datei (Feld „file“)."}), 400
-    [upload] = receiving.accept_uploads([storage], uploads.API)
+    try:
+        given = given_metadata(request.form)
+    except InvalidCorrection as exc:
+        return jsonify({"error": exc.for_user(), "errors": exc.errors}), 400
+    [upload] = receiving.accept_uploads([storage], uploads.API, given)
     if upload.state == uploads.FAILED and upload.document_id is None:
         return jsonify({"error": upload.error, "upload": upload.as_json()}), 415
     out = document_json(get_archive().document(upload.document_id))

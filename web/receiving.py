@@ -28,7 +28,7 @@ def display_name(filename: str) -> str:
     return PurePath(filename.replace("\\", "/")).name[:200] or "Datei"
 
 
-def accept_uploads(files, via: str) -> list[uploads.Upload]:
+def accept_uploads(files, via: str, given: dict | None = None) -> list[uploads.Upload]:
     """Accept each file and queue the parse of the new ones; the uploads as they stand afterwards (inline
     mode: parsed already), in upload order."""
     folder = Path(current_app.config["ARCHIVE_DIR"]) / "uploads"
@@ -39,7 +39,7 @@ def accept_uploads(files, via: str) -> list[uploads.Upload]:
     for storage in files:
         path = folder / (uuid.uuid4().hex + _suffix(storage.filename))
         storage.save(path)
-        upload = uploads.accept(store, path, display_name(storage.filename), account, via)
+        upload = uploads.accept(store, path, display_name(storage.filename), account, via, given)
         if upload.state == uploads.QUEUED:
             worker.parse(upload)
         accepted.append(upload.id)

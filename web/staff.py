@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from archive import PUBLISHED, STATES, InvalidCorrection, uploads, vocab
+from archive.corrections import form_values
 from archive.store import UNSURE, unsure_fields
 from web import receiving, security
 from web.context import get_archive
@@ -197,14 +198,6 @@ def delete(doc_id: int):
     ids = archive.delete(doc_id, security.account_name())
     flash(f"Dokument {doc_id} ist endgültig gelöscht" + (f" (mit {len(ids) - 1} Anhängen)." if len(ids) > 1 else "."))
     return redirect(url_for("staff.review_queue"))
-
-
-def form_values(doc: dict) -> dict:
-    """The stored metadata as the review form shows it."""
-    return {"title": doc["title"] or "", "doc_type": doc["doc_type"], "date": doc["date"] or "",
-            "municipality": doc["municipality"] or "", "district": doc["district"] or "", "state": doc["state"] or "",
-            "parties": ", ".join(doc["parties"] or ([doc["party"]] if doc["party"] else [])),
-            "faction": doc["faction"] or "", "topics": list(doc["topics"] or [])}
 
 
 def _review_page(doc: dict, form: dict, errors: dict[str, str]):
