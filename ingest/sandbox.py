@@ -5,12 +5,19 @@ waits with a deadline and kills a child that overruns. Up to ``workers``
 children run at once, so a batch uses every core and one bad file never
 stops the others.
 
+Workers die with the process that started them: each asks the kernel for ``SIGKILL`` when its parent
+dies (``PR_SET_PDEATHSIG``, Linux), and so does each converter a worker starts (``ingest.tools``), so a
+``kill -9`` of ``flask ingest`` or of the worker leaves no parse and no tesseract running. The signal comes
+when the parent *thread* that forked ends: ``run_limited`` must be iterated to its end by one thread (a
+request, a CLI command, a worker thread), not handed between threads.
+
 A long job that makes progress (OCR of a long scan, page by page) calls
 ``progress()``: each call gives it another ``Limits.seconds``, up to
 ``Limits.max_seconds`` in all. A parser that hangs still stops after
 ``seconds`` without progress.
 """
 
+import ctypes
 import logging
 import os
 import resource
@@ -80,7 +87,8 @@ _DONE = object()
 
 def _start(func: Callable, item, limits: Limits) -> _Running:
     parent_conn, child_conn = _CTX.Pipe(duplex=False)
-    process = _CTX.Process(target=_child, args=(child_conn, func, item, limits.memory_bytes), daemon=True)
+    args = (child_conn, func, item, limits.memory_bytes, os.getpid())
+    process = _CTX.Process(target=_child, args=args, daemon=True)
     process.start()
     _own_group(process.pid)
     child_conn.close()
@@ -157,8 +165,33 @@ def _kill_group(pgid: int) -> None:
         pass  # the group is empty: nothing left behind
 
 
-def _child(conn, func: Callable, item, memory_bytes: int) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _find_prctl():
+    """libc's ``prctl``, or None (not Linux); looked up at import, so that a forked child only calls it."""
+    try:
+        return getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+    except OSError:
+        return None
+
+
+_PRCTL = _find_prctl()
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """In a just-forked child: be killed (``SIGKILL``) when the parent ``parent_pid`` dies, and exit at once
+    if it died already (between the fork and this call). Where ``prctl`` is missing (not Linux), nothing."""
+    if _PRCTL is None:
+        return
+    _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent_pid:
+        os._exit(1)
+
+
+def _child(conn, func: Callable, item, memory_bytes: int, parent_pid: int) -> None:
     global _reporter
+    die_with_parent(parent_pid)
     _reporter = conn
     code = 0
     try:
