@@ -28,3 +28,25 @@ class IndexWriteError(ArchiveError):
 
 class StoreError(ArchiveError):
     user_message = "Die Datenbank konnte nicht geschrieben werden"
+
+
+class AccountError(ArchiveError):
+    """An account, session or token request was refused (unknown name, taken name, weak password, ...); the
+    message is German and shown as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.user_message = message
+
+
+class LoginFailed(AccountError):
+    """Wrong name or password."""
+
+
+class LoginThrottled(AccountError):
+    """Too many failed logins for this account or client: the next attempt must wait ``seconds``."""
+
+    def __init__(self, seconds: int):
+        super().__init__(f"Zu viele Fehlversuche. Bitte warten Sie {seconds} Sekunde{'' if seconds == 1 else 'n'}, "
+                         "bevor Sie es erneut versuchen.")
+        self.seconds = seconds
