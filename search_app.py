@@ -4,7 +4,10 @@ Settings (Flask config keys, also read from environment variables of the same na
 
 ARCHIVE_DIR         store folder (default ``data``)
 SECRET_KEY          session signing key (default: generated once into ARCHIVE_DIR/secret_key)
-STAFF_PASSWORD      password of the staff login (default: none, staff pages stay locked)
+STAFF_PASSWORD      shared password for the first sign-in while no account exists (as ``staff``, an admin;
+                    default: none). Once an account exists (``flask user create``) it no longer signs in.
+SESSION_COOKIE_SECURE  ``auto`` (default): the session cookie gets the Secure flag when the request came over
+                    HTTPS; ``1``: always; ``0``: never
 MAX_UPLOAD_MB       largest accepted upload in MB (default 50)
 WORKER              ``huey`` (default): uploads are parsed and the index written by ``flask worker``;
                     ``inline``: that work runs in the request itself (tests, a single-process demo)
@@ -17,16 +20,18 @@ from pathlib import Path
 from flask import Flask
 
 from archive import Archive
+from archive.account_cli import COMMANDS as ACCOUNT_COMMANDS
 from archive.cli import COMMANDS as ARCHIVE_COMMANDS
 from archive.index import Index
 from archive.worker import Worker
 from ingest.cli import inspect_command
-from web import api, context, pages, security, staff
+from web import accounts, api, context, pages, security, staff
 
 SETTINGS = {
     "ARCHIVE_DIR": "data",
     "SECRET_KEY": None,
     "STAFF_PASSWORD": None,
+    "SESSION_COOKIE_SECURE": "auto",
     "MAX_UPLOAD_MB": 50,
     "WORKER": "huey",
 }
@@ -44,9 +49,9 @@ def create_app(config: dict | None = None) -> Flask:
     _open_once(app)
     app.teardown_appcontext(context.close_archive)
     security.init_app(app)
-    for blueprint in (api.bp, pages.bp, staff.bp):
+    for blueprint in (api.bp, pages.bp, staff.bp, accounts.bp):
         app.register_blueprint(blueprint)
-    for command in (*ARCHIVE_COMMANDS, inspect_command):
+    for command in (*ARCHIVE_COMMANDS, *ACCOUNT_COMMANDS, inspect_command):
         app.cli.add_command(command)
     return app
 

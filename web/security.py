@@ -1,32 +1,47 @@
-"""Security for the web layer: session cookie flags, CSRF tokens, security headers, staff login.
+"""Security for the web layer: session cookie flags, CSRF tokens, security headers, staff sign-in and roles.
 
 CSRF: every session gets a random token (``csrf_token()`` in templates, a hidden
 field ``csrf_token`` in each POST form). A ``before_request`` hook rejects any
 POST/PUT/PATCH/DELETE outside ``/api/`` whose token is missing or different, with
-a German 400 page. The API is read-only (GET) and needs no token.
+a German 400 page. The API needs no CSRF token: it writes only with an API token (``Authorization``, never a
+cookie).
 
-Login: one shared staff password (``STAFF_PASSWORD``); without it the login is
-impossible. Failed attempts are counted per client address; after
-``MAX_FAILURES`` within ``FAILURE_WINDOW`` seconds further attempts are refused
-for the rest of the window.
+Sign-in: staff accounts (``archive.accounts``: name, password, role ``editor`` or ``admin``; an admin has every
+editor right too). Sessions live in SQLite: the signed cookie holds only a random session token, checked on
+every request that asks who is signed in (the account is kept in ``flask.g``), so logging out, a new password
+and deleting the account end a session everywhere, also in a copied cookie. Failed logins slow further ones
+down (a growing delay per account and per client, in SQLite, so it holds across processes). While no account
+exists the shared ``STAFF_PASSWORD`` signs in as the pseudo account ``staff`` (an admin) to create the first.
+
+``SESSION_COOKIE_SECURE``: ``auto`` (default) sets the cookie's Secure flag when the request came over HTTPS,
+``1``/``0`` always/never.
+
+Other code calls ``current_account()``, ``is_staff()``, ``is_admin()``, ``account_name()``,
+``api_token_name()`` and decorates views with ``login_required`` (editors and admins) or
+``role_required("admin")``.
 """
 
 import functools
 import hmac
 import secrets
-import threading
 import time
-from collections import deque
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, redirect, render_template, request, session, url_for
+from flask import Flask, current_app, g, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import RequestEntityTooLarge
+
+from archive.accounts import ADMIN, EDITOR, Account, Accounts
+from web.context import get_archive
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
+SESSION_FIELD = "session"  # the cookie's server-side session token
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-MAX_FAILURES = 5
-FAILURE_WINDOW = 15 * 60  # seconds
+RANKS = {EDITOR: 1, ADMIN: 2}  # a role has the rights of every role ranked lower
+AUTO = "auto"
+SECURE_VALUES = {"auto": AUTO, "1": True, "true": True, "yes": True, "on": True,
+                 "0": False, "false": False, "no": False, "off": False}
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -42,12 +57,34 @@ def init_app(app: Flask) -> None:
     """Install the security hooks on ``app``."""
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.extensions["login_failures"] = FailureCounter()
+    app.extensions["cookie_secure"] = cookie_secure_mode(app.config.get("SESSION_COOKIE_SECURE", AUTO))
+    app.session_interface = SessionInterface()
+    app.extensions.setdefault("clock", time.time)  # seconds since the epoch; tests replace it
+    app.before_request(forget_account)
     app.before_request(check_csrf)
     app.after_request(add_headers)
-    app.context_processor(lambda: {"csrf_token": csrf_token, "is_staff": is_staff,
-                                   "login_possible": login_possible})
+    app.context_processor(lambda: {"csrf_token": csrf_token, "is_staff": is_staff, "is_admin": is_admin,
+                                   "current_account": current_account, "login_possible": login_possible})
     app.register_error_handler(RequestEntityTooLarge, too_large)
+
+
+def cookie_secure_mode(value) -> bool | str:
+    """``SESSION_COOKIE_SECURE`` as ``AUTO``, True or False."""
+    if isinstance(value, bool):
+        return value
+    mode = SECURE_VALUES.get(str(value).strip().lower())
+    if mode is None:
+        raise ValueError(f"SESSION_COOKIE_SECURE must be auto, 1 or 0, not {value!r}")
+    return mode
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie (it holds the CSRF token and the server-side session token), with the Secure flag
+    after ``SESSION_COOKIE_SECURE``: ``auto`` sets it for requests that came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        mode = app.extensions["cookie_secure"]
+        return request.is_secure if mode == AUTO else mode
 
 
 # -- CSRF ----------------------------------------------------------------
@@ -81,7 +118,7 @@ def check_csrf():
 def add_headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    if is_staff() or request.path.startswith(("/anmelden", "/hochladen", "/import-protokoll")):
+    if is_staff() or request.path.startswith(("/anmelden", "/hochladen", "/import-protokoll", "/konten", "/protokoll")):
         response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -94,43 +131,127 @@ def too_large(_exc: RequestEntityTooLarge):
                            back_url=url_for("staff.upload")), 413
 
 
-# -- login ---------------------------------------------------------------
+# -- accounts and sessions -------------------------------------------------
 
 
-def login_possible() -> bool:
-    return bool(current_app.config.get("STAFF_PASSWORD"))
+def accounts() -> Accounts:
+    """The accounts on the request's SQLite connection."""
+    if "accounts" not in g:
+        g.accounts = Accounts(get_archive().store.db.conn, clock=current_app.extensions["clock"])
+    return g.accounts
+
+
+def forget_account() -> None:
+    """Every request asks SQLite again (also when a test keeps one app context over several requests)."""
+    g.pop("account", None)
+    g.pop("api_token_name", None)
+
+
+def current_account() -> Account | None:
+    """The signed-in account (a live server-side session); None for anonymous clients."""
+    if "account" not in g:
+        token = session.get(SESSION_FIELD)
+        account = accounts().account_for_session(token) if token else None
+        if token and account is None:
+            session.pop(SESSION_FIELD, None)  # ended elsewhere (logout, new password, deleted) or expired
+        g.account = account
+    return g.account
+
+
+def has_role(role: str) -> bool:
+    account = current_account()
+    return account is not None and RANKS.get(account.role, 0) >= RANKS[role]
 
 
 def is_staff() -> bool:
-    return bool(session.get("staff"))
+    """Signed in as an editor or an admin."""
+    return has_role(EDITOR)
 
 
-def password_ok(given: str) -> bool:
-    expected = current_app.config.get("STAFF_PASSWORD")
-    if not expected:
-        return False
-    return hmac.compare_digest(given.encode("utf-8"), str(expected).encode("utf-8"))
+def is_admin() -> bool:
+    return has_role(ADMIN)
 
 
-def log_in() -> None:
-    """Start a fresh staff session (new CSRF token: no fixation of a pre-login token)."""
+def account_name() -> str | None:
+    """The name of the signed-in account (the audit log's "who"); None for anonymous clients."""
+    account = current_account()
+    return account.name if account else None
+
+
+def api_token_name() -> str | None:
+    """The name of a valid API token sent as ``Authorization: Bearer TOKEN``; None when there is none or it is
+    unknown or revoked."""
+    if "api_token_name" not in g:
+        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+        value = value.strip()
+        g.api_token_name = accounts().token_name(value) if scheme.lower() == "bearer" and value else None
+    return g.api_token_name
+
+
+def login_possible() -> bool:
+    """An account exists, or ``STAFF_PASSWORD`` is set for the first sign-in."""
+    return bool(current_app.config.get("STAFF_PASSWORD")) or accounts().has_accounts()
+
+
+def legacy_login() -> bool:
+    """No account exists yet: ``STAFF_PASSWORD`` signs in (as ``staff``, an admin)."""
+    return bool(current_app.config.get("STAFF_PASSWORD")) and not accounts().has_accounts()
+
+
+def log_in(name: str, password: str) -> Account:
+    """Check name and password and start a fresh session (new session and CSRF tokens: no fixation of a
+    pre-login cookie). Raises LoginThrottled or LoginFailed (``archive.errors``)."""
+    account, token = accounts().sign_in(name, password, client_key(),
+                                        legacy_password=current_app.config.get("STAFF_PASSWORD"))
+    begin_session(account, token)
+    return account
+
+
+def begin_session(account: Account, token: str) -> None:
     session.clear()
-    session["staff"] = True
+    session[SESSION_FIELD] = token
     csrf_token()
+    g.account = account
 
 
 def log_out() -> None:
+    """End the session in SQLite (a copy of the cookie stops working) and clear the cookie."""
+    token = session.get(SESSION_FIELD)
+    if token:
+        accounts().sign_out(token)
     session.clear()
+    g.account = None
+
+
+def _to_login():
+    return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
+
+
+def role_required(role: str):
+    """A view for accounts with ``role`` or a higher one: anonymous clients are sent to the login, signed-in
+    accounts with too little rights get a German 403 page."""
+    if role not in RANKS:
+        raise ValueError(f"unknown role {role!r}")
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_account() is None:
+                return _to_login()
+            if not has_role(role):
+                message = ("Diese Seite ist der Administration vorbehalten." if role == ADMIN
+                           else "Dafür fehlen Ihrem Konto die Rechte.")
+                return render_template("error.html", title="Kein Zugriff", message=message), 403
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
 
 
 def login_required(view):
-    @functools.wraps(view)
-    def wrapped(*args, **kwargs):
-        if not is_staff():
-            return redirect(url_for("staff.login", next=request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
-
-    return wrapped
+    """A view for staff: editors and admins."""
+    return role_required(EDITOR)(view)
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -144,52 +265,5 @@ def safe_next(target: str | None, default: str) -> str:
 
 
 def client_key() -> str:
+    """The client's address (the throttling's per-client key)."""
     return request.remote_addr or "unknown"
-
-
-class FailureCounter:
-    """Failed logins per client within a sliding window (in memory, per process)."""
-
-    def __init__(self, limit: int = MAX_FAILURES, window: float = FAILURE_WINDOW):
-        self.limit = limit
-        self.window = window
-        self._failures: dict[str, deque] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque:
-        times = self._failures.setdefault(key, deque())
-        while times and now - times[0] > self.window:
-            times.popleft()
-        return times
-
-    def blocked_for(self, key: str) -> int:
-        """Seconds until ``key`` may try again (0: now)."""
-        now = time.monotonic()
-        with self._lock:
-            times = self._recent(key, now)
-            if len(times) < self.limit:
-                return 0
-            return max(1, int(self.window - (now - times[0])))
-
-    def fail(self, key: str) -> None:
-        with self._lock:
-            self._recent(key, time.monotonic()).append(time.monotonic())
-
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-
-def failures() -> FailureCounter:
-    return current_app.extensions["login_failures"]
-
-
-def account_name() -> str | None:
-    """The name of the logged-in staff account (the audit log's "who"); None for anonymous clients."""
-    return "staff" if is_staff() else None
-
-
-def api_token_name() -> str | None:
-    """The name of a valid API token sent as ``Authorization: Bearer TOKEN``; None without one.
-    (Tokens arrive with the accounts; until then no token is valid.)"""
-    return None

@@ -18,7 +18,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from archive import PUBLISHED, STATES, InvalidCorrection, uploads, vocab
 from archive.corrections import form_values
 from archive.store import UNSURE, unsure_fields
-from web import receiving, security
+from web import accounts, receiving, security
 from web.context import get_archive
 
 bp = Blueprint("staff", __name__)
@@ -44,31 +44,12 @@ UNSURE_FIRST = "unsicher"  # ?zuerst=unsicher: the queue's least certain documen
 
 @bp.route("/anmelden", methods=["GET", "POST"])
 def login():
-    target = security.safe_next(request.values.get("next"), url_for("staff.upload"))
-    if not security.login_possible():
-        return render_template("login.html", next=target, error=None), 200
-    if request.method == "GET":
-        if security.is_staff():
-            return redirect(target)
-        return render_template("login.html", next=target, error=None)
-    key = security.client_key()
-    wait = security.failures().blocked_for(key)
-    if wait:
-        minutes = (wait + 59) // 60
-        error = f"Zu viele Fehlversuche. Bitte versuchen Sie es in {minutes} Minute(n) erneut."
-        return render_template("login.html", next=target, error=error), 429
-    if not security.password_ok(request.form.get("password", "")):
-        security.failures().fail(key)
-        return render_template("login.html", next=target, error="Das Passwort ist falsch."), 401
-    security.failures().reset(key)
-    security.log_in()
-    return redirect(target)
+    return accounts.login_page()
 
 
 @bp.post("/abmelden")
 def logout():
-    security.log_out()
-    return redirect(url_for("pages.search"))
+    return accounts.logout_page()
 
 
 @bp.route("/hochladen", methods=["GET", "POST"])
