@@ -5,6 +5,7 @@ Changes are recorded in the audit log under ``cli:<operating-system user>``.
 """
 
 import getpass
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,7 +43,7 @@ def _accounts(archive_dir: Path) -> Iterator[Accounts]:
 
 def _password(from_stdin: bool) -> str:
     if from_stdin:
-        return click.get_text_stream("stdin").readline().rstrip("\r\n")
+        return sys.stdin.readline().rstrip("\r\n")
     return click.prompt("Passwort", hide_input=True, confirmation_prompt="Passwort wiederholen")
 
 

@@ -11,11 +11,12 @@ import io
 import math
 from collections.abc import Iterator
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 
 from archive import audit
 from archive.accounts import EDITOR, ROLES
 from archive.errors import AccountError, LoginFailed, LoginThrottled
+from archive.store import Store
 from web import security
 from web.context import get_archive
 
@@ -167,27 +168,30 @@ def audit_csv():
     if error:
         return render_template("error.html", title="Ungültige Anfrage", message=error,
                                back_url=url_for("accounts.audit_page")), 400
-    conn = get_archive().store.db.conn
-    response = Response(stream_with_context(_csv_lines(audit.iter_entries(conn, **filters))),
-                        mimetype="text/csv")
+    # its own connection: the request's closes when the view returns, before the rows are streamed
+    response = Response(_csv_lines(Store(current_app.config["ARCHIVE_DIR"]), filters), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="protokoll.csv"'
     return response
 
 
-def _csv_lines(entries: Iterator[audit.Entry]) -> Iterator[str]:
-    """UTF-8 with a byte order mark and ``;`` between cells: what a German spreadsheet opens as is."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    yield "\ufeff" + buffer.getvalue()
-    for entry in entries:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([_cell(value) for value in (entry.id, entry.at, entry.account or "", entry.label,
-                                                    entry.action, entry.document_id or "", ", ".join(entry.fields),
-                                                    entry.detail or "")])
-        yield buffer.getvalue()
+def _csv_lines(store: Store, filters: dict) -> Iterator[str]:
+    """UTF-8 with a byte order mark and ``;`` between cells: what a German spreadsheet opens as is. Closes
+    ``store`` when done (or when the client goes away)."""
+    try:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        writer.writerow(CSV_COLUMNS)
+        yield "\ufeff" + buffer.getvalue()
+        for entry in audit.iter_entries(store.db.conn, **filters):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow([_cell(value) for value in (
+                entry.id, entry.at, entry.account or "", entry.label, entry.action, entry.document_id or "",
+                ", ".join(entry.fields), entry.detail or "")])
+            yield buffer.getvalue()
+    finally:
+        store.close()
 
 
 def _cell(value) -> str:

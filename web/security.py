@@ -136,15 +136,17 @@ def too_large(_exc: RequestEntityTooLarge):
 
 def accounts() -> Accounts:
     """The accounts on the request's SQLite connection."""
-    if "accounts" not in g:
-        g.accounts = Accounts(get_archive().store.db.conn, clock=current_app.extensions["clock"])
-    return g.accounts
+    conn = get_archive().store.db.conn
+    cached = g.get("accounts")
+    if cached is None or cached.conn is not conn:  # the archive's connection closes at the end of a request
+        g.accounts = cached = Accounts(conn, clock=current_app.extensions["clock"])
+    return cached
 
 
 def forget_account() -> None:
     """Every request asks SQLite again (also when a test keeps one app context over several requests)."""
-    g.pop("account", None)
-    g.pop("api_token_name", None)
+    for key in ("account", "accounts", "api_token_name"):
+        g.pop(key, None)
 
 
 def current_account() -> Account | None:
