@@ -132,6 +132,9 @@ STAFF_PAGES = {
     "review of one document": "/dokument/1/pruefen",
     "import log": "/import-protokoll",
     "document, as staff": "/dokument/2",
+    "accounts (admin)": "/konten",
+    "audit log (admin)": "/protokoll",
+    "audit log, filtered (admin)": "/protokoll?aktion=login&dokument=zwei",
 }
 
 
@@ -161,3 +164,15 @@ def test_review_form_with_errors_has_no_axe_violations(site: str, page):
     page.get_by_role("button", name="Speichern und bestätigen").click()
     page.locator(".field-error").first.wait_for()
     assert_accessible(page, "the review form with errors")
+
+
+def test_accounts_page_with_an_error_has_no_axe_violations(site: str, page):
+    page.goto(site + "/anmelden?next=/konten")
+    page.fill("#password", STAFF_PASSWORD)
+    page.get_by_role("button", name="Anmelden").click()
+    page.wait_for_url(re.compile(r"/konten$"))
+    page.get_by_label("Name", exact=True).fill("mit leerzeichen")  # refused by the server: no account is made
+    page.get_by_label("Passwort", exact=True).fill("lange-geheime-phrase")
+    page.get_by_role("button", name="Konto anlegen").click()
+    page.locator(".notice-error").first.wait_for()
+    assert_accessible(page, "the accounts page with an error")
