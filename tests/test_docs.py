@@ -9,7 +9,8 @@ from search_app import SETTINGS, create_app
 from web.params import PARAMETERS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-OWN_COMMANDS = {"ingest", "inspect", "reindex", "reprocess", "topics retrain", "check", "worker"}
+OWN_COMMANDS = {"ingest", "inspect", "reindex", "reprocess", "topics retrain", "check", "worker",
+                "user create", "user list", "user delete", "user passwd", "token create", "token list", "token revoke"}
 FLASK_COMMANDS = {"run", "shell", "routes"}
 
 
