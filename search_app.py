@@ -11,6 +11,8 @@ SESSION_COOKIE_SECURE  ``auto`` (default): the session cookie gets the Secure fl
 MAX_UPLOAD_MB       largest accepted upload in MB (default 50)
 WORKER              ``huey`` (default): uploads are parsed and the index written by ``flask worker``;
                     ``inline``: that work runs in the request itself (tests, a single-process demo)
+EXPORT_ZIP_MAX_FILES  most originals one ZIP export (``/api/export?format=zip``) holds (default 500)
+EXPORT_ZIP_MAX_MB   most MB of originals one ZIP export holds (default 500)
 """
 
 import os
@@ -25,7 +27,7 @@ from archive.cli import COMMANDS as ARCHIVE_COMMANDS
 from archive.index import Index
 from archive.worker import Worker
 from ingest.cli import inspect_command
-from web import accounts, api, context, pages, security, staff
+from web import accounts, api, context, exports, pages, security, staff
 
 SETTINGS = {
     "ARCHIVE_DIR": "data",
@@ -34,6 +36,8 @@ SETTINGS = {
     "SESSION_COOKIE_SECURE": "auto",
     "MAX_UPLOAD_MB": 50,
     "WORKER": "huey",
+    "EXPORT_ZIP_MAX_FILES": 500,
+    "EXPORT_ZIP_MAX_MB": 500,
 }
 WORKER_MODES = ("huey", "inline")
 
@@ -49,7 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     _open_once(app)
     app.teardown_appcontext(context.close_archive)
     security.init_app(app)
-    for blueprint in (api.bp, pages.bp, staff.bp, accounts.bp):
+    for blueprint in (api.bp, pages.bp, staff.bp, accounts.bp, exports.bp):
         app.register_blueprint(blueprint)
     for command in (*ARCHIVE_COMMANDS, *ACCOUNT_COMMANDS, inspect_command):
         app.cli.add_command(command)

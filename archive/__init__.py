@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import ingest
-from archive import audit, consistency, indexing, spelling, topic_training
+from archive import audit, consistency, indexing, snapshot, spelling, topic_training
 from archive.corrections import InvalidCorrection, changed_fields, parse_correction
 from archive.errors import ArchiveError, BadRequest, IndexWriteError, NotFound, StoreError
 from archive.index import Index
@@ -21,7 +21,7 @@ from archive.index import rebuild as rebuild_index
 from archive.ingesting import Outcome, ingest_files
 from archive.query.expand import lexicon
 from archive.reprocessing import reprocess
-from archive.search import SearchRequest, SearchResult, search
+from archive.search import SearchRequest, SearchResult, ordered_ids, search
 from archive.store import DRAFT, MISSING, PUBLISHED, STATES, WITHDRAWN, Store
 from archive.suggest import Suggestion
 from archive.suggest import for_store as suggester_for
@@ -162,6 +162,11 @@ class Archive:
             self.store.db.conn.execute("DELETE FROM index_queue WHERE seq <= ?", [upto])
         return count
 
+    def snapshot(self, out: Path, on_batch=None) -> int:
+        """Write the published documents to the SQLite file ``out`` for Datasette (``archive.snapshot``); returns
+        how many."""
+        return snapshot.write(self.store, out, on_batch=on_batch)
+
     # -- reading -------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResult:
@@ -170,6 +175,13 @@ class Archive:
         if request.q.strip() and result.total - result.partial < spelling.FEW_HITS:
             result = replace(result, suggestion=self._did_you_mean(result, searcher, table))
         return result
+
+    def search_ids(self, request: SearchRequest) -> list[int]:
+        """The ids of every published document ``request`` matches, in the order of its result pages (``page``
+        and ``per_page`` ignored), without facets or snippets: what an export lists. The index may lag SQLite
+        by a moment: check each row's ``publication`` when reading it."""
+        searcher, table = self.index.searcher()
+        return ordered_ids(searcher, table, request)
 
     def _did_you_mean(self, result: SearchResult, searcher, table) -> str | None:
         vocabularies = suggester_for(self.root).vocabularies(searcher, table, self.store.titles)

@@ -1,5 +1,5 @@
 """CLI commands owned by the archive package: ``ingest``, ``reindex``, ``reprocess``, ``topics retrain``,
-``check`` and ``worker``.
+``check``, ``worker`` and ``snapshot``.
 
 Plain click commands; ``search_app`` registers them on ``flask``. The store
 folder comes from ``--archive-dir`` or the ``ARCHIVE_DIR`` environment variable.
@@ -303,6 +303,33 @@ def worker_command(threads: int, archive_dir: Path) -> None:
     Worker(archive_dir, lambda: Archive(archive_dir)).run(threads)
 
 
+@click.command("snapshot")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@archive_dir_option
+def snapshot_command(out: Path, archive_dir: Path) -> None:
+    """Write the published documents to OUT, one SQLite file for Datasette: a documents table with every
+    metadata column and the text, lookup tables of Kommunen, parties, topics and document types, and an FTS5
+    index over title and text. Drafts and withdrawn documents are left out. OUT is written under a temporary
+    name and replaced only when complete. A file in ARCHIVE_DIR/snapshot/ is served at /api/snapshot.db (the
+    worker writes ARCHIVE_DIR/snapshot/antragsarchiv.db every night).
+
+    \b
+    Examples:
+      flask --app search_app snapshot archiv.db
+      datasette archiv.db
+      ARCHIVE_DIR=/srv/archiv flask --app search_app snapshot /srv/archiv/snapshot/antragsarchiv.db
+    """
+    archive = _open(archive_dir, rebuild=False)
+    started = time.monotonic()
+    try:
+        with tqdm(unit=" Dok.", desc="Snapshot", file=sys.stderr, disable=None) as bar:
+            count = archive.snapshot(out, on_batch=bar.update)
+    finally:
+        archive.close()
+    size = out.stat().st_size / 2**20
+    click.echo(f"{count} veröffentlichte Dokumente in {out} ({size:.1f} MB) in {time.monotonic() - started:.1f} s")
+
+
 def _open(archive_dir: Path, rebuild: bool = True) -> Archive:
     try:
         return Archive.open(archive_dir) if rebuild else Archive(archive_dir)
@@ -311,4 +338,5 @@ def _open(archive_dir: Path, rebuild: bool = True) -> Archive:
         raise click.ClickException(exc.for_user()) from exc
 
 
-COMMANDS = (ingest_command, reindex_command, reprocess_command, topics_group, check_command, worker_command)
+COMMANDS = (ingest_command, reindex_command, reprocess_command, topics_group, check_command, worker_command,
+            snapshot_command)

@@ -119,6 +119,52 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
     documents that match most but not all words (see ``_relaxed``) after the full matches; ``total``,
     the facet counts and paging then cover both, and a hint says so.
     """
+    match = _match(searcher, table, request)
+    facets, facet_values = {}, {}
+    for facet in FACETS:
+        docs = _intersect(match.matched, _others(match.allowed, facet.name))
+        facets[facet.name], facet_values[facet.name] = _count(table, facet, docs, request)
+    window = request.page * request.per_page
+    scored = _ordered(searcher, table, match, request, window)
+    ids = table.ids
+    hits = [Hit(docnum, int(ids[docnum]), score) for docnum, score in scored[window - request.per_page:window]]
+    hits = _with_snippets(hits, match.parsed, searcher, texts)
+    return SearchResult(request, match.parsed, match.total, hits, facets, facet_values, match.partial_total,
+                        match.reading)
+
+
+def ordered_ids(searcher: Searcher, table: FacetTable, request: SearchRequest) -> list[int]:
+    """The ids of every document the request matches, in the order its pages list them (``page`` and
+    ``per_page`` ignored), without facet counts or snippets: for exports of a whole result."""
+    match = _match(searcher, table, request)
+    ids = table.ids
+    return [int(ids[docnum]) for docnum, _score in _ordered(searcher, table, match, request, match.total)]
+
+
+@dataclass(frozen=True)
+class _Match:
+    """What a request matches, before facets and ranking."""
+
+    parsed: ParsedQuery
+    reading: Reading
+    matched: np.ndarray  # docnums matching the query (with partial matches), before filters: facets count these
+    allowed: dict  # filter name -> mask
+    final: np.ndarray  # full matches within the filters
+    partial: "Partial | None"  # partial matches within the filters
+    scoring: "Scoring"
+    ranked: bool
+    postings: Postings
+
+    @property
+    def partial_total(self) -> int:
+        return self.partial.total if self.partial else 0
+
+    @property
+    def total(self) -> int:
+        return int(self.final.sum()) + self.partial_total
+
+
+def _match(searcher: Searcher, table: FacetTable, request: SearchRequest) -> _Match:
     parsed = parse(request.q)
     reading = literal(parsed.node) if request.literal else read(parsed.node, _common_terms(searcher))
     compiled = to_whoosh(reading.node, searcher=searcher, fields=FIELD_QUERIES)
@@ -137,16 +183,8 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
                 parsed = ParsedQuery(parsed.node, (*parsed.hints, HINT_PARTIAL))
             else:
                 partial = None
-    facets, facet_values = {}, {}
-    for facet in FACETS:
-        docs = _intersect(matched, _others(allowed, facet.name))
-        facets[facet.name], facet_values[facet.name] = _count(table, facet, docs, request)
     scoring = Scoring(_with_optional(compiled, reading, searcher), _preferred(table, reading))
-    hits = _rank(searcher, table, scoring, final, request, ranked=ranked, partial=partial, postings=postings)
-    hits = _with_snippets(hits, parsed, searcher, texts)
-    partial_total = partial.total if partial else 0
-    return SearchResult(request, parsed, int(final.sum()) + partial_total, hits, facets, facet_values, partial_total,
-                        reading)
+    return _Match(parsed, reading, matched, allowed, final, partial, scoring, ranked, postings)
 
 
 # -- reading of type and council words ---------------------------------------
@@ -292,22 +330,22 @@ def _count(table: FacetTable, facet: Facet, docs: np.ndarray, request: SearchReq
 # -- ranking -------------------------------------------------------------
 
 
-def _rank(searcher: Searcher, table: FacetTable, scoring: Scoring, final: np.ndarray, request: SearchRequest,
-          ranked: bool, partial: Partial | None = None, postings: Postings | None = None) -> list[Hit]:
-    """Partial matches are ranked among the full matches, their scores weighted by the words they miss."""
-    window = request.page * request.per_page
-    start = window - request.per_page
-    if request.sort == "relevance" and ranked:
-        scored = _by_score(searcher, table, scoring.query, final, window, postings, scoring.prior)
+def _ordered(searcher: Searcher, table: FacetTable, match: _Match, request: SearchRequest,
+             window: int) -> list[tuple[int, float | None]]:
+    """The first ``window`` ``(docnum, score)`` pairs in the request's order; partial matches are ranked among
+    the full matches, their scores weighted by the words they miss."""
+    if request.sort == "relevance" and match.ranked:
+        scored = _by_score(searcher, table, match.scoring.query, match.final, window, match.postings,
+                           match.scoring.prior)
+        partial = match.partial
         if partial:
-            more = _by_score(searcher, table, partial.query, partial.docs, window, postings, scoring.prior)
+            more = _by_score(searcher, table, partial.query, partial.docs, window, match.postings,
+                             match.scoring.prior)
             scored += [(docnum, score * partial.weight(docnum)) for docnum, score in more]
             dates = table.dates
             scored.sort(key=lambda p: (-round(p[1], 6), -dates[p[0]]))
-    else:
-        scored = _by_date(table, final, window, newest=request.sort != "oldest")
-    ids = table.ids
-    return [Hit(docnum, int(ids[docnum]), score) for docnum, score in scored[start:window]]
+        return scored[:window]
+    return _by_date(table, match.final, window, newest=request.sort != "oldest")
 
 
 def _by_score(searcher: Searcher, table: FacetTable, compiled, final: np.ndarray, window: int,

@@ -6,7 +6,9 @@
 - ``parse_upload(id)``: one uploaded file, parsed into its draft (``archive.uploads.process``); small files
   get a higher priority than big ones, and two worker threads run side by side (each parse in its own
   sandboxed process), so a 100-page scan in OCR does not hold up the small files behind it;
-- ``sync_index()``: carry out the index requests that SQLite writes queued (``archive.indexing``).
+- ``sync_index()``: carry out the index requests that SQLite writes queued (``archive.indexing``);
+- ``nightly_snapshot()``, periodic (``SNAPSHOT_AT``, huey's clock is UTC): the published archive as one SQLite file,
+  ``ARCHIVE_DIR/snapshot/antragsarchiv.db`` (``archive.snapshot``), which ``/api/snapshot.db`` serves.
 
 huey drops a job from its queue when it starts it; the truth about what is left to do is in SQLite (uploads in
 state ``queued``/``processing``, the index outbox), so at each start the worker queues again what a killed
@@ -20,14 +22,15 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from huey import SqliteHuey
+from huey import SqliteHuey, crontab
 
-from archive import uploads
+from archive import snapshot, uploads
 
 log = logging.getLogger(__name__)
 
 THREADS = 2
 QUEUE_FILE = "queue.db"
+SNAPSHOT_AT = {"hour": "3", "minute": "15"}  # every night at 03:15 UTC
 
 
 class Worker:
@@ -51,6 +54,8 @@ class Worker:
                                   results=False)
                 self._parse = huey.task(name="parse_upload")(self._parse_upload)
                 self._sync = huey.task(name="sync_index", priority=100)(self._sync_index)
+                self._snapshot = huey.periodic_task(crontab(**SNAPSHOT_AT), name="nightly_snapshot")(
+                    self._nightly_snapshot)
                 self._huey = huey
             return self._huey
 
@@ -87,7 +92,7 @@ class Worker:
         """Consume jobs until stopped (SIGINT/SIGTERM)."""
         requeued = self.recover()
         log.info("worker for %s started, %d unfinished uploads queued again", self.root, requeued)
-        consumer = self.huey.create_consumer(workers=threads, worker_type="thread", periodic=False)
+        consumer = self.huey.create_consumer(workers=threads, worker_type="thread", periodic=True)
         consumer.run()
 
     # -- the jobs ------------------------------------------------------------
@@ -106,6 +111,14 @@ class Worker:
         archive = self._archive()
         try:
             archive.sync_index()
+        finally:
+            archive.close()
+
+    def _nightly_snapshot(self) -> None:
+        archive = self._archive()
+        try:
+            path = snapshot.folder(self.root) / snapshot.NIGHTLY_NAME
+            log.info("snapshot: %d published documents written to %s", archive.snapshot(path), path)
         finally:
             archive.close()
 

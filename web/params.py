@@ -13,9 +13,10 @@ LABELS = {"page": "Seite (page)", "per_page": "Treffer pro Seite (per_page)",
           "facet_limit": "Werte pro Facette (facet_limit)"}
 
 
-# Every URL parameter of the search page and /api/search (the README documents each).
+# Every URL parameter of the search page and /api/search, then those /api/export adds (web/exports.py); the
+# README documents each.
 PARAMETERS = ("q", *(facet.name for facet in FACETS), "date_from", "date_to", "sort", "page", "per_page",
-              "facet_limit", "literal")
+              "facet_limit", "literal", "format", "text", "sep")
 
 
 def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest:
@@ -37,11 +38,12 @@ def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest
         page=_int(args, "page", 1),
         per_page=_int(args, "per_page", default_per_page),
         facet_limit=_int(args, "facet_limit", DEFAULT_FACET_LIMIT),
-        literal=_flag(args, "literal"),
+        literal=flag(args, "literal"),
     )
 
 
-def _flag(args: MultiDict, name: str) -> bool:
+def flag(args: MultiDict, name: str) -> bool:
+    """A yes/no parameter: ``1``/``true``/``ja`` or ``0``/``false``/``nein``/empty; BadRequest otherwise."""
     raw = (args.get(name) or "").strip().lower()
     if raw in ("", "0", "false", "nein"):
         return False
