@@ -125,6 +125,14 @@ def municipality_by_ars(ars: str) -> Municipality | None:
     return _municipality_index()[0].get(ars)
 
 
+@cache
+def coordinates() -> dict[str, tuple[float, float]]:
+    """ARS -> (lat, lon) of each municipality's centre (GV-ISys, decimal degrees; added to municipalities.csv by
+    tools/add_coordinates.py): where the map of /statistik draws its dot."""
+    return {row["ars"]: (float(row["lat"]), float(row["lon"]))
+            for row in _read_csv("municipalities.csv") if row.get("lat") and row.get("lon")}
+
+
 def municipalities_by_name(name: str) -> tuple[Municipality, ...]:
     """Municipalities whose short or official name equals ``name`` (case-insensitive), largest population first.
 
