@@ -1,4 +1,4 @@
-"""``make bench``: build a synthetic store and measure ingest, reindex, search and the served app.
+"""``make bench``: build a synthetic store and measure ingest, reindex, search, the served app and the exports.
 
     python -m bench --docs 10000          # what `make bench` runs
     python -m bench --docs 100000 --reuse # keep an already built store of that size
@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from archive import Archive
-from bench import formats, load, searches, throughput
+from bench import exports, formats, load, searches, throughput
 from bench.synth import Generator, vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +32,8 @@ def main() -> None:
     report["build"] = build_store(store, words, args.docs, args.reuse)
     report["search"] = searches.measure(store, args.repeat)
     report["http"] = load.measure(store, words, args.seconds, args.concurrency)
+    if not args.skip_exports:
+        report["export"] = exports.measure(store)
     print_report(report)
     path = out / f"results-{args.docs}.json"
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
@@ -48,6 +50,7 @@ def _args() -> argparse.Namespace:
     ap.add_argument("--seconds", type=float, default=15.0, help="duration of the HTTP load test")
     ap.add_argument("--concurrency", type=int, default=8, help="parallel HTTP clients")
     ap.add_argument("--skip-formats", action="store_true", help="skip per-format extraction throughput")
+    ap.add_argument("--skip-exports", action="store_true", help="skip the /api/export measurement")
     return ap.parse_args()
 
 
@@ -116,6 +119,8 @@ def print_report(report: dict) -> None:
           f"{http['concurrency']} clients, {http['distinct_queries']} distinct queries, {http['requests']} requests, "
           f"{http['errors']} errors, "
           f"p50 {http['p50_ms']} ms, p95 {http['p95_ms']} ms)")
+    if "export" in report:
+        exports.print_report(report["export"])
 
 
 if __name__ == "__main__":
