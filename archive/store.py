@@ -107,6 +107,7 @@ CREATE INDEX IF NOT EXISTS uploads_unfinished ON uploads (id) WHERE state IN ('q
 """
 
 
+MAX_ID = 2**63 - 1  # SQLite's largest integer
 _PREPARED: set[tuple[Path, int]] = set()  # databases whose schema this process has checked
 
 
@@ -181,6 +182,8 @@ class Store:
         return row[0] if row else None
 
     def get(self, doc_id: int, with_text: bool = True) -> dict:
+        if not 0 < doc_id <= MAX_ID:  # beyond SQLite's integers: no such document (not an OverflowError)
+            raise NotFound(f"no document {doc_id}")
         cols = [c for c in DOCUMENT_COLUMNS if with_text or c != "text"]
         row = self.db.execute(f"SELECT {', '.join(cols)} FROM documents WHERE id = ?", [doc_id]).fetchone()
         if row is None:

@@ -2,6 +2,7 @@
 ``/api/changes?since=…`` (what changed since a time: published or updated documents, and those withdrawn or
 deleted, so that mirrors can drop them). Only published documents appear in either."""
 
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -16,6 +17,7 @@ from web.context import get_archive
 bp = Blueprint("feeds", __name__)
 
 FEED_SIZE = 50
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML 1.0
 MAX_CHANGES = 10_000
 DEFAULT_CHANGES = 1_000
 
@@ -48,7 +50,7 @@ def _feed(req: SearchRequest, entries: list[tuple[dict, str]]) -> FeedGenerator:
     query = ("?" + urlencode(pairs)) if pairs else ""
     feed = FeedGenerator()
     feed.id(url_for("feeds.atom", _external=True) + query)
-    feed.title(f"Antragsarchiv: {req.q.strip()}" if req.q.strip() else "Antragsarchiv: neue Dokumente")
+    feed.title(xml_text(f"Antragsarchiv: {req.q.strip()}" if req.q.strip() else "Antragsarchiv: neue Dokumente"))
     feed.subtitle("Anträge, Anfragen und Pressemitteilungen kommunaler Fraktionen")
     feed.link(href=url_for("pages.search", _external=True) + query, rel="alternate", type="text/html")
     feed.link(href=url_for("feeds.atom", _external=True) + query, rel="self", type="application/atom+xml")
@@ -64,18 +66,24 @@ def _entry(feed: FeedGenerator, row: dict, snippet: str) -> None:
     entry = feed.add_entry()
     link = url_for("pages.document", doc_id=row["id"], _external=True)
     entry.id(link)
-    entry.title(row["title"] or "Ohne Titel")
+    entry.title(xml_text(row["title"] or "Ohne Titel"))
     entry.link(href=link, rel="alternate", type="text/html")
     entry.updated(_time(row["updated_at"]))
     entry.published(_time(row["added_at"]))
-    entry.author({"name": row["faction"] or row["party"] or "unbekannt"})
+    entry.author({"name": xml_text(row["faction"] or row["party"] or "unbekannt")})
     place = ", ".join(p for p in (row["municipality"], row["state"]) if p)
     kind = vocab.DOC_TYPES.get(row["doc_type"], row["doc_type"])
     date = row["date"] or "ohne Datum"
     text = Markup(snippet).striptags() if snippet else ""
-    entry.summary(f"{kind} · {place or 'ohne Ort'} · {date}" + (f" – {text}" if text else ""))
+    entry.summary(xml_text(f"{kind} · {place or 'ohne Ort'} · {date}" + (f" – {text}" if text else "")))
     entry.category([{"term": row["doc_type"], "label": kind},
                     *({"term": topic, "label": topic} for topic in row["topics"] or [])])
+
+
+def xml_text(value: str) -> str:
+    """``value`` without the characters XML cannot carry (control characters typed into a query, or left in a
+    title by a broken file)."""
+    return _NOT_XML.sub("", value)
 
 
 def _time(value: str | None) -> datetime:
