@@ -41,7 +41,15 @@ def _public_view(app, doc_id: int) -> dict:
         page = anon.get(f"/?q={WORD}").get_data(as_text=True)
         suggest = anon.get("/api/suggest?q=Quaxel").get_json()
         kiel = sum(c["count"] for c in everything["facets"]["municipality"] if c["label"] == "Kiel")
+        exported = anon.get(f"/api/export?format=jsonl&q={WORD}").get_data(as_text=True).splitlines()
+        feed = anon.get(f"/feed.atom?q={WORD}").get_data(as_text=True)
+        others = [hit["id"] for hit in everything["hits"] if hit["id"] != doc_id]
+        similar = any(f'href="/dokument/{doc_id}"' in anon.get(f"/dokument/{other}").get_data(as_text=True)
+                      for other in others)
         return {
+            "export": len(exported),
+            "feed": feed.count("<entry>"),
+            "similar": similar,
             "api_search": search["total"],
             "listed": doc_id in [hit["id"] for hit in everything["hits"]],
             "kiel_count": kiel,
@@ -59,10 +67,16 @@ def _status(client, path: str) -> int:
     return response.status_code
 
 
-HIDDEN = {"api_search": 0, "listed": False, "kiel_count": 0, "page": False, "suggest": False,
+HIDDEN = {"export": 0, "feed": 0, "similar": False, "api_search": 0, "listed": False, "kiel_count": 0, "page": False,
+          "suggest": False,
           "api_document": 404, "document_page": 404, "original": 404}
-SHOWN = {"api_search": 1, "listed": True, "kiel_count": 1, "page": True, "suggest": True,
+SHOWN = {"export": 1, "feed": 1, "api_search": 1, "listed": True, "kiel_count": 1, "page": True, "suggest": True,
          "api_document": 200, "document_page": 200, "original": 200}
+
+
+def _shown(view: dict) -> bool:
+    """Public everywhere (whether similar documents list it depends on the others)."""
+    return {key: view[key] for key in SHOWN} == SHOWN
 
 
 @pytest.fixture
@@ -91,7 +105,7 @@ def test_an_upload_is_a_draft_that_no_public_surface_shows_until_published(app, 
     form = {"csrf_token": token(review), "title": f"Die {WORD} für Kiel", "doc_type": "antrag", "date": "",
             "municipality": "Kiel", "district": "", "state": "", "parties": "", "faction": "", "then": "publish"}
     assert staff.post(f"/dokument/{doc_id}/pruefen", data=form).status_code == 302
-    assert _public_view(app, doc_id) == SHOWN
+    assert _shown(_public_view(app, doc_id))
     assert staff.post(f"/dokument/{doc_id}/zurueckziehen",
                       data={"csrf_token": _csrf(staff, f"/dokument/{doc_id}")}).status_code == 302
     assert _public_view(app, doc_id) == HIDDEN
@@ -102,7 +116,7 @@ def test_deleting_through_the_web_leaves_nothing_findable(app, staff, tmp_path: 
     [upload] = _post_upload(staff, [(_motion(tmp_path), "antrag.docx")]).get_json()["uploads"]
     doc_id = upload["document_id"]
     staff.post(f"/dokument/{doc_id}/veroeffentlichen", data={"csrf_token": _csrf(staff, f"/dokument/{doc_id}")})
-    assert _public_view(app, doc_id) == SHOWN
+    assert _shown(_public_view(app, doc_id))
     originals = {p for p in (store_dir / "originals").rglob("*") if p.is_file()}
     confirm = staff.get(f"/dokument/{doc_id}/loeschen").get_data(as_text=True)
     assert "endgültig" in confirm
