@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import ingest
-from archive import audit, consistency, indexing, snapshot, spelling, topic_training
+from archive import audit, consistency, indexing, snapshot, spelling, stats, topic_training
 from archive.corrections import InvalidCorrection, changed_fields, parse_correction
 from archive.errors import ArchiveError, BadRequest, IndexWriteError, NotFound, StoreError
 from archive.index import Index
@@ -21,7 +21,7 @@ from archive.index import rebuild as rebuild_index
 from archive.ingesting import Outcome, ingest_files
 from archive.query.expand import lexicon
 from archive.reprocessing import reprocess
-from archive.search import SearchRequest, SearchResult, ordered_ids, search
+from archive.search import SearchRequest, SearchResult, matching, ordered_ids, search
 from archive.store import DRAFT, MISSING, PUBLISHED, STATES, WITHDRAWN, Store
 from archive.suggest import Suggestion
 from archive.suggest import for_store as suggester_for
@@ -182,6 +182,12 @@ class Archive:
         by a moment: check each row's ``publication`` when reading it."""
         searcher, table = self.index.searcher()
         return ordered_ids(searcher, table, request)
+
+    def statistics(self, request: SearchRequest) -> stats.Statistics:
+        """Counts over every published document ``request`` matches (``archive.stats``: per year and type, top
+        topics per year, Kommunen, parties, places for a map), from the facet columns alone."""
+        searcher, table = self.index.searcher()
+        return stats.compute(table, matching(searcher, table, request))
 
     def _did_you_mean(self, result: SearchResult, searcher, table) -> str | None:
         vocabularies = suggester_for(self.root).vocabularies(searcher, table, self.store.titles)

@@ -141,6 +141,13 @@ def ordered_ids(searcher: Searcher, table: FacetTable, request: SearchRequest) -
     return [int(ids[docnum]) for docnum, _score in _ordered(searcher, table, match, request, match.total)]
 
 
+def matching(searcher: Searcher, table: FacetTable, request: SearchRequest) -> np.ndarray:
+    """A docnum mask of every document the request matches, partial matches included: the documents its
+    ``total`` counts, for statistics over a whole result (``archive.stats``)."""
+    match = _match(searcher, table, request)
+    return match.final | match.partial.docs if match.partial else match.final
+
+
 @dataclass(frozen=True)
 class _Match:
     """What a request matches, before facets and ranking."""

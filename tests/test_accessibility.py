@@ -81,6 +81,9 @@ PUBLIC_PAGES = {
     "document": "/dokument/1",
     "not found": "/dokument/9999",
     "login": "/anmelden",
+    "statistics": "/statistik",
+    "statistics of a filtered search": "/statistik?q=Sozialticket&doc_type=antrag",
+    "statistics of no hits": "/statistik?q=Quantenverschränkungsantrag",
 }
 
 
@@ -110,6 +113,14 @@ def test_search_page_with_the_suggestions_open(site: str, page):
     box.press("ArrowDown")
     assert box.get_attribute("aria-expanded") == "true" and box.get_attribute("aria-activedescendant")
     assert_accessible(page, "the search page with the suggestions open, the second one active")
+
+
+def test_statistics_with_every_table_open(site: str, page):
+    page.goto(site + "/statistik")
+    for details in page.locator("details.stats-table").all():
+        details.locator("summary").click()
+    assert page.locator("details.stats-table[open]").count() == 5
+    assert_accessible(page, "the statistics with their data tables open")
 
 
 def test_pagination_has_a_disabled_previous_link(site: str, page):
