@@ -27,7 +27,7 @@ from archive.cli import COMMANDS as ARCHIVE_COMMANDS
 from archive.index import Index
 from archive.worker import Worker
 from ingest.cli import inspect_command
-from web import accounts, api, context, exports, feeds, openapi, pages, security, staff, stats
+from web import accounts, api, citation, context, exports, feeds, openapi, pages, security, staff, stats
 
 SETTINGS = {
     "ARCHIVE_DIR": "data",
@@ -53,7 +53,8 @@ def create_app(config: dict | None = None) -> Flask:
     _open_once(app)
     app.teardown_appcontext(context.close_archive)
     security.init_app(app)
-    for blueprint in (api.bp, pages.bp, staff.bp, accounts.bp, exports.bp, feeds.bp, openapi.bp, stats.bp):
+    for blueprint in (api.bp, pages.bp, staff.bp, accounts.bp, exports.bp, feeds.bp, openapi.bp, stats.bp,
+                      citation.bp):
         app.register_blueprint(blueprint)
     for command in (*ARCHIVE_COMMANDS, *ACCOUNT_COMMANDS, inspect_command):
         app.cli.add_command(command)

@@ -123,6 +123,13 @@ def test_statistics_with_every_table_open(site: str, page):
     assert_accessible(page, "the statistics with their data tables open")
 
 
+def test_document_with_the_citation_open(site: str, page):
+    page.goto(site + "/dokument/1")
+    page.get_by_text("Zitieren", exact=True).click()
+    assert page.locator("details.cite[open] pre.cite-bibtex").is_visible()
+    assert_accessible(page, "a document with its Zitieren box open")
+
+
 def test_pagination_has_a_disabled_previous_link(site: str, page):
     page.goto(site + "/?per_page=2")
     assert page.locator(".pagination .disabled").first.inner_text().strip() == "‹ Zurück"
