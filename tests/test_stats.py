@@ -343,3 +343,51 @@ def test_compute_of_nothing():
     result = stats.compute(table, np.zeros(100, dtype=bool))
     assert (result.total, result.years, result.types, result.places, result.without_place) == (0, (), (), (), 0)
     assert stats.by_year(result).rows == ()
+
+
+# -- in a browser ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_browser_search_filter_statistics_csv_and_excel_export(store_dir: Path):
+    """Search, filter, click "Statistik", download a chart's CSV; back to the search, export it as XLSX."""
+    import openpyxl
+    from playwright.sync_api import expect
+
+    from tests.test_browser import chromium_page, serving
+
+    with serving(store_dir) as url, chromium_page(accept_downloads=True) as (page, errors):
+        page.goto(url + "/")
+        page.fill("#q", "Sozialticket")
+        page.press("#q", "Enter")
+        page.wait_for_url(re.compile(r"q=Sozialticket"))
+        page.locator(".facet-value", has_text="Bochum").first.click()
+        page.wait_for_url(re.compile(r"municipality="))
+        search_url = page.url
+
+        page.get_by_role("link", name="Statistik", exact=True).click()
+        page.wait_for_url(re.compile(r"/statistik\?q=Sozialticket&municipality=059110000000$"))
+        expect(page.locator("h1")).to_have_text("Statistik")
+        expect(page.locator(".stats-scope")).to_contain_text("1 Dokument für Sozialticket · Kommune: Bochum")
+        expect(page.locator("svg#chart-jahre")).to_be_visible()
+        expect(page.locator("svg#chart-karte circle.place")).to_have_count(1)
+        with page.expect_download() as info:
+            page.get_by_role("link", name=re.compile(r"^Zahlen als CSV.*pro Jahr und Typ")).click()
+        assert info.value.suggested_filename == "statistik-jahre.csv"
+        text = Path(info.value.path()).read_text(encoding="utf-8")
+        assert text.startswith("\ufeff")
+        rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""), delimiter=";"))
+        assert rows == [["Jahr", "Antrag", "Summe"], ["2023", "1", "1"]]
+
+        page.get_by_role("link", name="‹ Zur Suche").click()
+        page.wait_for_url(search_url)
+        [doc_id] = [int(h.get_attribute("href").rsplit("/", 1)[1]) for h in page.locator(".hit h2 a").all()]
+        with page.expect_download() as info:
+            page.get_by_role("link", name=re.compile(r"^Excel")).click()
+        assert info.value.suggested_filename.endswith(".xlsx")
+        book = openpyxl.load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()), read_only=True)
+        sheet_rows = list(book.worksheets[0].iter_rows(values_only=True))
+        assert sheet_rows[0][0] == "id" and [row[0] for row in sheet_rows[1:]] == [doc_id]
+        assert "Abfrage" in book.sheetnames
+        book.close()
+        assert errors == []
