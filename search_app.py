@@ -27,7 +27,7 @@ from archive.cli import COMMANDS as ARCHIVE_COMMANDS
 from archive.index import Index
 from archive.worker import Worker
 from ingest.cli import inspect_command
-from web import accounts, api, citation, context, exports, feeds, openapi, pages, security, staff, stats
+from web import accounts, api, citation, context, exports, feeds, openapi, pages, security, staff, stats, vorlage
 
 SETTINGS = {
     "ARCHIVE_DIR": "data",
@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (api.bp, pages.bp, staff.bp, accounts.bp, exports.bp, feeds.bp, openapi.bp, stats.bp,
                       citation.bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(vorlage.bp)  # /dokument/<id>/vorlage.docx
     for command in (*ARCHIVE_COMMANDS, *ACCOUNT_COMMANDS, inspect_command):
         app.cli.add_command(command)
     return app

@@ -4,7 +4,8 @@ Staff confirm what was read from the file, or correct it. What they type is reso
 vocabularies as the extraction: a Kommune by name or ARS (an ambiguous name such as "Brühl" needs its Kreis,
 "Brühl (Rhein-Erft-Kreis)", or the key), parties by canonical name or alias, topics by slug. Kreis and
 Bundesland follow from the Kommune, the Bundesland from the Kreis. Every problem is reported per field, in
-German, all at once (``InvalidCorrection.errors``).
+German, all at once (``InvalidCorrection.errors``). Staff may also mark a document "Muster" (a template other
+towns can reuse: ``muster:ja``), a judgement of their own that no parse of the file sets.
 """
 
 import json
@@ -29,15 +30,21 @@ FIELD_COLUMNS = {
     "parties": ("party", "parties"),
     "faction": ("faction",),
     "topics": ("topics",),
+    "muster": ("muster",),
 }
+# fields only staff set (no parse of the file reads them): neither refreshed by a parse nor counted as the
+# extraction's errors in ``edited_fields``
+STAFF_ONLY = frozenset({"muster"})
 # what staff confirm: a new parse of a reviewed document's file refreshes its text, not these
-REVIEWED_COLUMNS = frozenset(column for columns in FIELD_COLUMNS.values() for column in columns)
+REVIEWED_COLUMNS = frozenset(column for field, columns in FIELD_COLUMNS.items() if field not in STAFF_ONLY
+                             for column in columns)
 MAX_TITLE = 300
 MAX_FACTION = 200
 MAX_TOPICS = 3
 FIRST_YEAR = 1949
 _NAME_WITH_DISTRICT = re.compile(r"^(?P<name>.+?)\s*\((?P<district>[^()]+)\)$")
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+YES, NO = frozenset({"1", "ja", "true", "on", "yes"}), frozenset({"", "0", "nein", "false", "off", "no"})
 
 
 class InvalidCorrection(BadRequest):
@@ -64,6 +71,7 @@ class Correction:
     parties: tuple[str, ...]
     faction: str | None
     topics: tuple[str, ...]
+    muster: bool = False  # a template for other towns (staff's judgement)
 
     @property
     def party(self) -> str | None:
@@ -71,7 +79,7 @@ class Correction:
 
     def row(self) -> dict:
         """The SQLite columns of ``FIELD_COLUMNS``, encoded as the store keeps them."""
-        return metadata_columns(self)
+        return {**metadata_columns(self), "muster": int(self.muster)}
 
 
 def parse_correction(values: Mapping[str, str | list[str]], current: dict) -> Correction:
@@ -101,6 +109,7 @@ def parse_correction(values: Mapping[str, str | list[str]], current: dict) -> Co
         parties=checked("parties", _parties, text["parties"]) or (),
         faction=checked("faction", _bounded, text["faction"], MAX_FACTION, "Die Fraktion"),
         topics=checked("topics", _topics, _many(values.get("topics"))) or (),
+        muster=bool(checked("muster", _yes_no, text["muster"])),
     )
     if errors:
         raise InvalidCorrection(errors)
@@ -112,7 +121,8 @@ def form_values(doc: dict) -> dict:
     return {"title": doc["title"] or "", "doc_type": doc["doc_type"], "date": doc["date"] or "",
             "municipality": doc["municipality"] or "", "district": doc["district"] or "", "state": doc["state"] or "",
             "parties": ", ".join(doc["parties"] or ([doc["party"]] if doc["party"] else [])),
-            "faction": doc["faction"] or "", "topics": list(doc["topics"] or [])}
+            "faction": doc["faction"] or "", "topics": list(doc["topics"] or []),
+            "muster": "ja" if doc.get("muster") else ""}
 
 
 def given_metadata(values: Mapping[str, str]) -> dict[str, str | list[str]]:
@@ -129,7 +139,8 @@ def given_metadata(values: Mapping[str, str]) -> dict[str, str | list[str]]:
 def changed_fields(current: dict, row: dict) -> list[str]:
     """Form fields whose columns differ between the stored ``current`` row and the corrected ``row``."""
     stored = {**current, "parties": json.dumps(current.get("parties") or [], ensure_ascii=False),
-              "topics": json.dumps(current.get("topics") or [], ensure_ascii=False)}
+              "topics": json.dumps(current.get("topics") or [], ensure_ascii=False),
+              "muster": int(bool(current.get("muster")))}
     return [field for field, columns in FIELD_COLUMNS.items()
             if any(stored.get(column) != row[column] for column in columns)]
 
@@ -144,6 +155,16 @@ def _many(value) -> list[str]:
     if value is None:
         return []
     return [v.strip() for v in ([value] if isinstance(value, str) else value) if v and v.strip()]
+
+
+def _yes_no(value: str) -> bool:
+    """A checkbox or a form value: ``ja``/``1``/``on`` or ``nein``/``0``/empty."""
+    folded = value.strip().lower()
+    if folded in YES:
+        return True
+    if folded in NO:
+        return False
+    raise ValueError("Muster: bitte „ja“ oder „nein“.")
 
 
 def _bounded(value: str, limit: int, what: str) -> str | None:

@@ -23,6 +23,14 @@ class Facet:
     show: int = 12  # values shown before "mehr"
 
 
+MUSTER = "ja"  # the one value of the Muster facet: staff marked the document a template (``muster:ja``)
+
+
+def muster_value(value: str) -> tuple[str, ...]:
+    """``ja``, ``1``, ``true`` mean Muster; anything else matches no document (``-muster:ja`` excludes them)."""
+    return (MUSTER,) if vocab.fold(value) in ("ja", "1", "true", "yes", "muster") else (value,)
+
+
 def _one(fn: Callable[[str], str | None]) -> Callable[[str], tuple[str, ...]]:
     def resolve(value: str) -> tuple[str, ...]:
         found = fn(value)
@@ -42,6 +50,8 @@ FACETS: tuple[Facet, ...] = (
     Facet("faction", "Fraktion", "fraktion"),
     Facet("topic", "Thema", "thema", multi=True, labeler=vocab.topic_label, resolver=_one(vocab.topic_value)),
     Facet("year", "Jahr", "jahr", order="value_desc", show=15),
+    Facet("muster", "Muster", "muster", labeler=lambda v: "Muster (Vorlage)" if v == MUSTER else v,
+          resolver=muster_value),
 )
 BY_NAME = {facet.name: facet for facet in FACETS}
 BY_QUERY_FIELD = {facet.query_field: facet for facet in FACETS}

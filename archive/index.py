@@ -24,14 +24,16 @@ from whoosh.writing import MERGE_SMALL, LockError
 from archive.analysis import german_analyzer, parts_analyzer
 from archive.columns import FacetTable
 from archive.errors import IndexWriteError
+from archive.facets import MUSTER
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2  # 2: title_parts and body_parts (compound parts)
+SCHEMA_VERSION = 3  # 2: title_parts and body_parts (compound parts); 3: muster
 VERSION_FILE = "ANTRAGSARCHIV_VERSION"
 FIELD_SEP, VALUE_SEP = "\x1f", "\x1e"
 # Order of the values packed into the ``facets`` column. Multi-valued ones are tuples.
-PACKED = ("id", "doc_type", "municipality", "district", "state", "party", "faction", "topic", "year", "date")
+PACKED = ("id", "doc_type", "municipality", "district", "state", "party", "faction", "topic", "year", "date",
+          "muster")
 MULTI = frozenset({"party", "topic"})
 
 
@@ -54,6 +56,7 @@ def build_schema() -> Schema:
         party=KEYWORD(lowercase=True, commas=True),
         topic=KEYWORD(commas=True),
         year=ID,
+        muster=ID,  # "ja" for a document staff marked a template (muster:ja)
         facets=COLUMN(),
     )
 
@@ -77,6 +80,7 @@ def index_fields(row: dict) -> dict:
         "party": ",".join(parties),
         "topic": ",".join(row.get("topics") or []),
         "year": str(row["year"]) if row.get("year") else "",
+        "muster": MUSTER if row.get("muster") else "",
         "facets": pack(row, parties),
     }
 
@@ -93,6 +97,7 @@ def pack(row: dict, parties: list[str]) -> bytes:
         "topic": VALUE_SEP.join(row.get("topics") or []),
         "year": str(row["year"]) if row.get("year") else "",
         "date": (row.get("date") or "").replace("-", ""),
+        "muster": MUSTER if row.get("muster") else "",
     }
     return FIELD_SEP.join(values[name] for name in PACKED).encode("utf-8")
 

@@ -16,11 +16,11 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from archive import analysis
+from archive import analysis, vocab
 from archive.columns import FacetTable
 from archive.docsets import matching_mask
 from archive.errors import BadRequest
-from archive.facets import BY_NAME, BY_QUERY_FIELD, FACETS, Facet
+from archive.facets import BY_NAME, BY_QUERY_FIELD, FACETS, MUSTER, Facet
 from archive.postings import Postings
 from archive.query import And, Or, ParsedQuery, Phrase, Prefix, Word, highlight_terms, parse, to_whoosh
 from archive.query.compile import Union
@@ -405,6 +405,13 @@ def _text_query(index_field: str) -> Callable[[str], wq.Query]:
     return build
 
 
+def _muster_query(value: str) -> wq.Query:
+    """``muster:ja`` the documents staff marked as templates, ``muster:nein`` the others."""
+    if vocab.fold(value) in ("nein", "0", "false", "no"):
+        return wq.AndNot(wq.Every(), wq.Term("muster", MUSTER))
+    return _facet_query("muster", BY_QUERY_FIELD["muster"])(value)
+
+
 def _place_query(index_field: str, name_field: str, facet: Facet) -> Callable[[str], wq.Query]:
     def build(value: str) -> wq.Query:
         keys = facet.resolver(value)
@@ -423,4 +430,5 @@ FIELD_QUERIES = {
     "fraktion": _text_query("faction"),
     "thema": _facet_query("topic", BY_QUERY_FIELD["thema"]),
     "jahr": _facet_query("year", BY_QUERY_FIELD["jahr"]),
+    "muster": _muster_query,
 }

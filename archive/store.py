@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlite_utils
 
 from archive import audit
-from archive.corrections import REVIEWED_COLUMNS
+from archive.corrections import REVIEWED_COLUMNS, STAFF_ONLY
 from archive.errors import BadRequest, NotFound
 from archive.rows import metadata_columns
 from ingest import ParsedDocument
@@ -59,10 +59,11 @@ DOCUMENT_COLUMNS = {
     "confidence": str,
     "min_confidence": float,
     "publication": str,
+    "muster": int,  # 1: staff marked it a template for other towns (``muster:ja``); decoded as a bool
 }
 # columns added after the first release: an older store gets them on opening
 ADDED_COLUMNS = ("status_message", "ocr", "ocr_confidence", "parent_id", "reviewed_at", "edited_fields",
-                 "confidence", "min_confidence", "publication")
+                 "confidence", "min_confidence", "publication", "muster")
 # publication states (column ``publication``): a draft waits for an editor; withdrawn documents are kept but
 # hidden. Only published documents reach the index, so search, facets, suggestions and all built on it show no other.
 DRAFT, PUBLISHED, WITHDRAWN = "draft", "published", "withdrawn"
@@ -383,7 +384,8 @@ class Store:
         makes reprocessing keep it; the form fields staff changed (``edited``) are listed in ``edited_fields``
         (what the extraction got wrong); the extraction's ``confidence`` stays as it was. Call inside
         ``transaction()``. Returns the row as ``get`` would."""
-        fields = sorted({*self.get(doc_id, with_text=False)["edited_fields"], *edited})
+        fields = sorted({*self.get(doc_id, with_text=False)["edited_fields"],
+                         *(field for field in edited if field not in STAFF_ONLY)})
         stamp = now()
         self._update(doc_id, {**changes, "reviewed_at": stamp, "updated_at": stamp,
                               "edited_fields": json.dumps(fields)})
@@ -528,4 +530,6 @@ def _decode(row: dict) -> dict:
     for key in JSON_OBJECT_COLUMNS:
         if key in row:
             row[key] = json.loads(row[key]) if row[key] else {}
+    if "muster" in row:
+        row["muster"] = bool(row["muster"])
     return row

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from archive import STATES, ArchiveError, BadRequest, NotFound, SearchRequest, vocab
 from archive.facets import BY_NAME, FACETS, Facet
+from archive.reflow import paragraphs as reflowed
 from web import params, security, visibility
 from web.context import get_archive
 
@@ -25,7 +26,6 @@ SORT_LABELS = {"relevance": "Relevanz", "newest": "Neueste zuerst", "oldest": "�
 SIMILAR = 5
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-_SOFT_BREAK = re.compile(r"(?<=[\w,])[ \t]*\n[ \t]*(?=[a-zäöüß])")
 _BREAK_AFTER = re.compile(r"(?<=[_\-.])")
 
 
@@ -196,10 +196,9 @@ def document(doc_id: int):
 
 
 def paragraphs(text: str) -> list[str]:
-    """Blank-line separated paragraphs. A line break before a lower-case word is a PDF's soft wrap and
-    becomes a space; other line breaks stay (letterheads, lists: CSS ``white-space: pre-line``)."""
-    parts = re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())
-    return [_SOFT_BREAK.sub(" ", p.strip()) for p in parts if p.strip()]
+    """The full text's paragraphs without the line breaks of a page inside sentences (``archive.reflow``); short
+    lines of a letterhead or an address stay lines of one paragraph (CSS ``white-space: pre-line``)."""
+    return reflowed(text)
 
 
 def similar_query(title: str | None) -> str:

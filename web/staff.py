@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from archive import PUBLISHED, STATES, InvalidCorrection, uploads, vocab
-from archive.corrections import form_values
+from archive.corrections import STAFF_ONLY, form_values
 from archive.store import UNSURE, unsure_fields
 from web import accounts, receiving, security
 from web.context import get_archive
@@ -33,7 +33,8 @@ SOURCE_CHARS = 4000  # the start of the text shown beside the review form: lette
 GAP_LABELS = {"date": "ohne Datum", "municipality": "ohne Kommune/Kreis", "party": "ohne Partei",
               "topics": "ohne Thema"}
 FIELD_LABELS = {"title": "Titel", "doc_type": "Typ", "date": "Datum", "municipality": "Kommune", "district": "Kreis",
-                "state": "Bundesland", "parties": "Parteien", "faction": "Fraktion", "topics": "Themen"}
+                "state": "Bundesland", "parties": "Parteien", "faction": "Fraktion", "topics": "Themen",
+                "muster": "Muster"}
 # form field -> the extraction's confidence field that covers it (the place's covers Kommune, Kreis, Bundesland)
 FIELD_CONFIDENCE = {"title": "title", "doc_type": "doc_type", "date": "date", "municipality": "municipality",
                     "district": "municipality", "state": "municipality", "parties": "party", "topics": "topics"}
@@ -254,4 +255,5 @@ def review_queue():
                            unsure_count=archive.store.unreviewed_unsure(),
                            pages=max(math.ceil(total / REVIEW_PAGE), 1), reviewed=reviewed,
                            gaps=archive.unreviewed_missing(), gap_labels=GAP_LABELS, publication_labels=STATES,
-                           corrected=[(label, corrected.get(field, 0)) for field, label in FIELD_LABELS.items()])
+                           corrected=[(label, corrected.get(field, 0)) for field, label in FIELD_LABELS.items()
+                                      if field not in STAFF_ONLY])

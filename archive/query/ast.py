@@ -7,7 +7,7 @@ from dataclasses import dataclass
 __all__ = ["FIELDS", "TEXT_FIELD", "And", "Field", "MatchAll", "Node", "Not", "Or", "Phrase", "Prefix", "Word"]
 
 TEXT_FIELD = "titel"
-FIELDS = ("typ", "kommune", "kreis", "land", "partei", "fraktion", "thema", "jahr", TEXT_FIELD)
+FIELDS = ("typ", "kommune", "kreis", "land", "partei", "fraktion", "thema", "jahr", "muster", TEXT_FIELD)
 
 
 @dataclass(frozen=True, slots=True)
