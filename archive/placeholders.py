@@ -107,6 +107,8 @@ _PLACE = rf"[{_UPPER}][\w.-]*(?:{_S}(?:a\.|an|am|im|in|ob|bei|vor|auf)(?:{_S}der
 GREMIUM_RE = re.compile(rf"\b(?:{_GREMIUM_WORDS})(?:{_S}(?:der|des){_S}(?:{_TOWN_KIND}){_S}{_PLACE})?(?![\w-])")
 # body words that are also the title of a person ("Stadtrat Peter Müller"): no council there
 _PERSONAL_BODIES = re.compile(r"^(?:Stadtrat|Gemeinderat|Kreisrat|Ortsrat)$")
+# a town's derived forms: Bochumer, Bochumerin, Karlsruher, Münsteraner(innen), Hamburgische, Bochums
+TOWN_SUFFIXES = "e?r|e?rn|e?rin|e?rinnen|e?rs|s|aner|anern|aners|anerin|anerinnen|ische[nrms]?|isch"
 _ARTICLE_BEFORE = re.compile(r"(?:\b(?:das|dem|des|ein|eine|einem|zum|beim|vom|beim|fürs|ums|gutes|warmes)\s+)$",
                              re.IGNORECASE)
 
@@ -257,11 +259,11 @@ def _faction_rule(parties: list[str]) -> Rule:
 
 
 def _town_rule(towns: list[str]) -> Rule:
-    """The Kommune with its postcode and derived forms ("44787 Bochum", "Bochumer", "Karlsruher", "Bochums");
+    """The Kommune with its postcode and derived forms ("44787 Bochum", "Bochumer", "Karlsruher", "Münsteraner",
+    "Hamburgische", "Bochums"), also after a hyphen ("SPD-Herzogenrath");
     case-insensitive ("BOCHUM. Die ..."), but a town that is also a word ("Essen") not after an article
     ("das Essen")."""
-    pattern = _alternation(towns, rf"(?<![\w-])(?:\d{{5}}{_S})?(?:@@)(?:e?r|e?rn|e?rin|e?rinnen|e?rs|s)?(?![\w])",
-                           re.IGNORECASE)
+    pattern = _alternation(towns, rf"(?<!\w)(?:\d{{5}}{_S})?(?:@@)(?:{TOWN_SUFFIXES})?(?![\w])", re.IGNORECASE)
     if pattern is None:
         return _nothing
     homonyms = {name.casefold() for name in reference.homonyms()}
