@@ -10,7 +10,7 @@ ARCHIVE_DIR ?= data
 APT_PACKAGES := chromium tesseract-ocr tesseract-ocr-deu poppler-utils antiword catdoc
 export ARCHIVE_DIR
 
-.PHONY: run test lint unit browser bench system-deps deps demo clean eval eval-letterheads eval-search screenshots
+.PHONY: run test lint unit browser bench system-deps deps demo clean eval eval-letterheads eval-search eval-reuse screenshots
 
 run: deps demo ## set up, load the demo corpus, serve on http://127.0.0.1:5000 with the background worker beside it
 	$(BIN)/flask --app search_app worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
@@ -55,6 +55,9 @@ eval-letterheads: deps ## extraction on generated letterheads: accuracy per fiel
 
 eval-search: deps ## ranking on judged dev queries: public, our tune and test halves, per kind (EVAL_ARGS="--baseline --per-query")
 	$(BIN)/python tools/eval_search.py $(EVAL_ARGS)
+
+eval-reuse: deps ## text reuse on hand-labelled dev pairs: precision and recall, threshold sweep (EVAL_ARGS="--fresh")
+	$(BIN)/python tools/eval_reuse.py $(EVAL_ARGS)
 
 screenshots: deps system-deps ## the staff pages as the browser test sees them, into docs/screenshots/ (README "Für die Redaktion")
 	SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest -W error -q tests/test_staff_workflow.py

@@ -25,6 +25,7 @@ from archive import Archive
 from archive.account_cli import COMMANDS as ACCOUNT_COMMANDS
 from archive.cli import COMMANDS as ARCHIVE_COMMANDS
 from archive.index import Index
+from archive.reuse_cli import COMMANDS as REUSE_COMMANDS
 from archive.worker import Worker
 from ingest.cli import inspect_command
 from web import accounts, api, citation, context, exports, feeds, openapi, pages, security, staff, stats, vorlage
@@ -57,7 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
                       citation.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(vorlage.bp)  # /dokument/<id>/vorlage.docx
-    for command in (*ARCHIVE_COMMANDS, *ACCOUNT_COMMANDS, inspect_command):
+    for command in (*ARCHIVE_COMMANDS, *ACCOUNT_COMMANDS, *REUSE_COMMANDS, inspect_command):
         app.cli.add_command(command)
     return app
 

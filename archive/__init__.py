@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import ingest
-from archive import audit, consistency, indexing, snapshot, spelling, stats, topic_training
+from archive import audit, consistency, indexing, reuse, similar, snapshot, spelling, stats, topic_training
 from archive.corrections import InvalidCorrection, changed_fields, parse_correction
 from archive.errors import ArchiveError, BadRequest, IndexWriteError, NotFound, StoreError
 from archive.index import Index
@@ -158,9 +158,22 @@ class Archive:
         the requests queued before it started are done by it."""
         upto = self.store.last_queued()
         count = rebuild_index(self.index.path, self.store.iter_documents(batch, PUBLISHED), on_batch)
+        self._reuse_queued(upto)
         with self.store.transaction():
             self.store.db.conn.execute("DELETE FROM index_queue WHERE seq <= ?", [upto])
         return count
+
+    def _reuse_queued(self, upto: int) -> None:
+        """The text reuse of the documents whose queued requests a reindex is about to drop."""
+        ids = [row[0] for row in self.store.db.execute("SELECT doc_id FROM index_queue WHERE seq <= ?", [upto])]
+        for start in range(0, len(ids), indexing.BATCH):
+            chunk = ids[start:start + indexing.BATCH]
+            reuse.update(self.store.db.conn, self.store.get_many(chunk, with_text=True), chunk)
+
+    def rebuild_reuse(self, batch: int = 200, on_batch=None) -> int:
+        """Compute the text-reuse signatures and pairs of every document anew (``flask similar rebuild``) and
+        forget the cached similar documents; returns the documents read."""
+        return reuse.rebuild(self.store.db.conn, batch=batch, on_batch=on_batch)
 
     def snapshot(self, out: Path, on_batch=None) -> int:
         """Write the published documents to the SQLite file ``out`` for Datasette (``archive.snapshot``); returns
@@ -171,7 +184,7 @@ class Archive:
 
     def search(self, request: SearchRequest) -> SearchResult:
         searcher, table = self.index.searcher()
-        result = search(searcher, table, request, self._snippet_texts)
+        result = search(searcher, table, request, self._snippet_texts, self.copies)
         if request.q.strip() and result.total - result.partial < spelling.FEW_HITS:
             result = replace(result, suggestion=self._did_you_mean(result, searcher, table))
         return result
@@ -206,6 +219,22 @@ class Archive:
 
     def document(self, doc_id: int) -> dict:
         return self.store.get(doc_id)
+
+    def same_text(self, doc_id: int, limit: int = 20) -> list[dict]:
+        """The published documents holding at least half of this document's text (``archive.reuse``), highest
+        share first: ``{"id", "share", "title", "municipality", "municipality_ars", "district", "party", "date",
+        "doc_type"}``."""
+        return reuse.same_text(self.store.db.conn, doc_id, limit)
+
+    def copies(self, ids: list[int]) -> dict[int, set[int]]:
+        """For each id: the published documents that are copies of its text (each holds half the other's)."""
+        return reuse.copies(self.store.db.conn, ids)
+
+    def similar_to(self, doc: dict) -> list[similar.Similar]:
+        """Up to five published documents on the same subject (not copies of its text), each with a reason;
+        computed on first use and cached (``archive.similar``)."""
+        searcher, table = self.index.searcher()
+        return similar.for_document(self.store, searcher, table, doc)
 
     def documents(self, ids: list[int]) -> dict[int, dict]:
         return self.store.get_many(ids)

@@ -9,6 +9,7 @@ and after each job, or ``flask check --repair``) carries out: never an index ent
 import logging
 import threading
 
+from archive import reuse
 from archive.index import Index
 from archive.store import PUBLISHED, Store
 
@@ -33,11 +34,13 @@ def sync(store: Store, index: Index, batch: int = BATCH) -> int:
 
 def apply(store: Store, index: Index, ids: list[int]) -> None:
     """Write the index entries of ``ids`` as SQLite has them now (rewriting segments that held a deleted
-    document, so that nothing of it stays on disk)."""
+    document, so that nothing of it stays on disk), and their text-reuse signatures and pairs
+    (``archive.reuse``: computed again only where the text changed)."""
     rows = store.get_many(ids, with_text=True)
     published = [row for row in rows.values() if row["publication"] == PUBLISHED]
     hidden = [doc_id for doc_id in ids if doc_id not in rows or rows[doc_id]["publication"] != PUBLISHED]
     deleted = any(doc_id not in rows for doc_id in ids)
     index.apply(published, hidden, purge=deleted)
+    reuse.update(store.db.conn, rows, ids)  # text reuse of every touched document, published or not
     if hidden:
         log.info("index: %d written, %d removed%s", len(published), len(hidden), " (purged)" if deleted else "")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ingest
-from archive import indexing
+from archive import indexing, reuse
 from archive.errors import ArchiveError
 from archive.index import Index
 from archive.store import PUBLISHED, Store, decoded_row
@@ -96,6 +96,9 @@ def _flush(store: Store, index: Index, batch: list[ingest.ParsedDocument],
             yield _logged(store, Outcome(doc.path, FAILED, error=message, detail=repr(exc)), doc.sha256, names)
         unique, stored = [], []
     _sync(store, index)
+    if publication != PUBLISHED:  # drafts reach no index, but staff see their text reuse at once
+        rows = {row["id"]: row for item in stored for row in item.rows}
+        reuse.update(store.db.conn, rows, list(rows))
     for doc, item in zip(unique, stored, strict=True):
         log_failed_attachments(store, doc)
         yield _logged(store, Outcome(doc.path, ADDED, item.id, attachments=item.attachments), doc.sha256, names)

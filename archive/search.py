@@ -9,7 +9,7 @@ facet's counts ignore that facet's own filter (so the user can add an OR value).
 import datetime
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 
 import numpy as np
@@ -30,6 +30,8 @@ from archive.scoring import top_scores
 from archive.snippets import make_snippet
 
 SORTS = ("relevance", "newest", "oldest")
+SAME_TEXT = "same_text"
+COLLAPSES = ("", SAME_TEXT)  # collapse=same_text: copies of one text (archive.reuse) folded into the first
 MAX_PER_PAGE = 100
 MAX_WINDOW = 10_000  # deepest hit a page may reach
 DEFAULT_FACET_LIMIT, MAX_FACET_LIMIT = 100, 10_000
@@ -48,6 +50,7 @@ class SearchRequest:
     per_page: int = 20
     facet_limit: int = DEFAULT_FACET_LIMIT  # values listed per facet (most frequent first)
     literal: bool = False  # search the words as typed: no reading of type and council words
+    collapse: str = ""  # "same_text": copies of one text are one entry (see ``_collapsed``)
 
     def __post_init__(self):
         if self.sort not in SORTS:
@@ -64,6 +67,8 @@ class SearchRequest:
                 raise BadRequest(f"{name} muss das Format JJJJ-MM-TT haben")
             if value and not _real_date(value):
                 raise BadRequest(f"{name} ist kein gültiges Datum: {value} (Format JJJJ-MM-TT)")
+        if self.collapse not in COLLAPSES:
+            raise BadRequest(f"Unbekannte Zusammenfassung: {self.collapse!r} (erlaubt: {SAME_TEXT}, none)")
         unknown = set(self.filters) - set(BY_NAME)
         if unknown:
             raise BadRequest(f"Unbekannter Filter: {', '.join(sorted(unknown))}")
@@ -92,6 +97,8 @@ class Hit:
     id: int
     score: float | None
     snippet: str = ""  # Markup: escaped text with <mark> highlights
+    versions: int = 1  # with collapse=same_text: this document and the copies of its text folded into it
+    others: tuple[int, ...] = ()  # the ids of those copies, in the result's order
 
 
 @dataclass(frozen=True)
@@ -105,6 +112,7 @@ class SearchResult:
     partial: int = 0  # documents in ``total`` that match most but not all words (listed after the rest)
     reading: Reading | None = None  # how the query was read (type words, council words)
     suggestion: str | None = None  # "Meinten Sie …?": the query with rare words corrected (archive.spelling)
+    entries: int | None = None  # with collapse: the entries (groups) of the whole result, when all were ranked
 
     @property
     def hints(self) -> tuple[str, ...]:
@@ -112,12 +120,15 @@ class SearchResult:
 
 
 def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
-           texts: Callable[[list[int]], dict[int, str]]) -> SearchResult:
-    """Answer one request; ``texts(ids)`` supplies document texts for snippets.
+           texts: Callable[[list[int]], dict[int, str]],
+           copies: Callable[[list[int]], dict[int, set[int]]] | None = None) -> SearchResult:
+    """Answer one request; ``texts(ids)`` supplies document texts for snippets, ``copies(ids)`` the copies of
+    each document's text (for ``collapse``; without it nothing is folded).
 
     Relevance-sorted multi-word queries with fewer than ``RELAX_BELOW`` full matches also list
     documents that match most but not all words (see ``_relaxed``) after the full matches; ``total``,
-    the facet counts and paging then cover both, and a hint says so.
+    the facet counts and paging then cover both, and a hint says so. ``total`` and the facets always count
+    documents, also when copies are folded into one entry (``collapse``; pages then count entries).
     """
     match = _match(searcher, table, request)
     facets, facet_values = {}, {}
@@ -125,12 +136,16 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
         docs = _intersect(match.matched, _others(match.allowed, facet.name))
         facets[facet.name], facet_values[facet.name] = _count(table, facet, docs, request)
     window = request.page * request.per_page
-    scored = _ordered(searcher, table, match, request, window)
-    ids = table.ids
-    hits = [Hit(docnum, int(ids[docnum]), score) for docnum, score in scored[window - request.per_page:window]]
+    entries = None
+    if request.collapse and copies is not None:
+        hits, entries = _collapsed(searcher, table, match, request, copies)
+    else:
+        scored = _ordered(searcher, table, match, request, window)
+        ids = table.ids
+        hits = [Hit(docnum, int(ids[docnum]), score) for docnum, score in scored[window - request.per_page:window]]
     hits = _with_snippets(hits, match.parsed, searcher, texts)
     return SearchResult(request, match.parsed, match.total, hits, facets, facet_values, match.partial_total,
-                        match.reading)
+                        match.reading, entries=entries)
 
 
 def ordered_ids(searcher: Searcher, table: FacetTable, request: SearchRequest) -> list[int]:
@@ -289,6 +304,68 @@ def _relaxed(node, searcher: Searcher, matched: np.ndarray, postings: Postings) 
     return Partial(Union(compiled), candidates, words, len(compiled))
 
 
+# -- copies of one text as one entry (collapse=same_text) -------------------
+
+COLLAPSE_SCAN = 3  # ranked documents looked at per entry wanted, at first (four times more while too few)
+COLLAPSE_MIN_SCAN = 100
+
+
+def _collapsed(searcher: Searcher, table: FacetTable, match: "_Match", request: SearchRequest,
+               copies: Callable[[list[int]], dict[int, set[int]]]) -> tuple[list[Hit], int | None]:
+    """The request's page of entries when copies of one text are folded into the first of them in the
+    result's order: the documents are ranked as always, then walked from the top; a document that is a copy
+    of an earlier entry (``copies``: at least half of each text in the other) joins that entry, any other
+    starts one. Pages count entries. The walk ranks more documents until the page's entries are complete,
+    and counts the copies of the page's entries further down the result too. Returns the hits and the
+    number of entries of the whole result when every document was ranked (else None)."""
+    window = request.page * request.per_page
+    total = match.total
+    size = min(max(window * COLLAPSE_SCAN, COLLAPSE_MIN_SCAN), total)
+    while True:
+        scored = _ordered(searcher, table, match, request, size)
+        groups = _groups(scored, table.ids, copies)
+        complete = len(scored) >= total
+        if len(groups) >= window or complete:
+            break
+        size = min(size * 4, total)
+    page = groups[window - request.per_page:window]
+    if not complete:
+        _add_unranked(page, {int(table.ids[docnum]) for docnum, _score in scored}, table, match, copies)
+    hits = [Hit(docnum, int(table.ids[docnum]), score, versions=1 + len(members), others=tuple(members))
+            for docnum, score, members in page]
+    return hits, len(groups) if complete else None
+
+
+def _groups(scored: list[tuple[int, float | None]], ids: np.ndarray, copies) -> list[tuple[int, float | None, list]]:
+    """``(docnum, score, [ids of the copies folded into it])`` per entry, in the result's order."""
+    doc_ids = [int(ids[docnum]) for docnum, _score in scored]
+    found = copies(doc_ids)
+    position: dict[int, int] = {}  # id of an entry's first document -> index of the entry
+    groups: list[tuple[int, float | None, list]] = []
+    for (docnum, score), doc_id in zip(scored, doc_ids, strict=True):
+        earlier = [position[other] for other in found.get(doc_id, ()) if other in position]
+        if earlier:
+            groups[min(earlier)][2].append(doc_id)
+        else:
+            position[doc_id] = len(groups)
+            groups.append((docnum, score, []))
+    return groups
+
+
+def _add_unranked(page: list, ranked: set[int], table: FacetTable, match: "_Match", copies) -> None:
+    """Add to the page's entries the copies of their text that the result holds below the ranked part."""
+    heads = [int(table.ids[docnum]) for docnum, _score, _members in page]
+    found = copies(heads)
+    wanted = {other for doc_id in heads for other in found.get(doc_id, ()) if other not in ranked}
+    if not wanted:
+        return
+    result = match.final | match.partial.docs if match.partial else match.final
+    docnums = np.flatnonzero(np.isin(table.ids, np.fromiter(wanted, dtype=table.ids.dtype)) & result)
+    present = {int(table.ids[docnum]) for docnum in docnums}
+    for head, (_docnum, _score, members) in zip(heads, page, strict=True):
+        members.extend(sorted(present & found.get(head, set()) - set(members)))
+
+
 # -- filters and facets --------------------------------------------------
 
 
@@ -381,7 +458,7 @@ def _with_snippets(hits: list[Hit], parsed: ParsedQuery, searcher: Searcher,
         return hits
     terms = highlight_terms(parsed.node, searcher)
     bodies = texts([hit.id for hit in hits])
-    return [Hit(h.docnum, h.id, h.score, make_snippet(bodies.get(h.id, ""), terms)) for h in hits]
+    return [replace(h, snippet=make_snippet(bodies.get(h.id, ""), terms)) for h in hits]
 
 
 # -- field:value in the query language -----------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from archive import audit
+from archive import audit, reuse
 from archive.corrections import REVIEWED_COLUMNS, STAFF_ONLY
 from archive.errors import BadRequest, NotFound
 from archive.rows import metadata_columns
@@ -169,6 +169,7 @@ class Store:
             )
         audit.create_table(self.db.conn)
         self.db.conn.executescript(UPLOADS_SCHEMA)
+        reuse.create_tables(self.db.conn)
         log = self.db.table("ingest_log")
         if not log.exists():
             log.create(
@@ -324,6 +325,8 @@ class Store:
         conn.execute(f"DELETE FROM uploads WHERE document_id IN ({marks})", ids)
         conn.execute(f"DELETE FROM documents WHERE id IN ({marks})", ids)
         conn.execute(f"DELETE FROM files WHERE sha256 IN ({smarks})", shas)
+        reuse.forget(conn, ids)  # no pair may name a deleted document, not even until the next index sync
+        reuse.forget_cached(conn, ids)
         self.queue_index(ids)
         return ids, paths
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ingest
-from archive import audit
+from archive import audit, reuse
 from archive.corrections import form_values, parse_correction
 from archive.errors import ArchiveError
 from archive.ingesting import log_failed_attachments, store_attachments
@@ -113,6 +113,7 @@ def process(store: Store, upload_id: int, limits: ingest.Limits | None = None) -
     with store.transaction():
         row = store.replace_parsed(doc["id"], result)
         _apply_given(store, row, _given(store, upload_id))
+        reuse.update(store.db.conn, {row["id"]: store.get(row["id"])}, [row["id"]])  # the staff warning, at once
         store_attachments(store, result, doc["id"], publication=DRAFT)
         _set(store, upload_id, DONE)
     log_failed_attachments(store, result)

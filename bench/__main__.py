@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from archive import Archive
-from bench import exports, formats, load, searches, throughput
+from bench import exports, formats, load, related, searches, throughput
 from bench.synth import Generator, vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +34,8 @@ def main() -> None:
     report["http"] = load.measure(store, words, args.seconds, args.concurrency)
     if not args.skip_exports:
         report["export"] = exports.measure(store)
+    if not args.skip_related:
+        report["related"] = related.measure(store)
     print_report(report)
     path = out / f"results-{args.docs}.json"
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False))
@@ -51,6 +53,7 @@ def _args() -> argparse.Namespace:
     ap.add_argument("--concurrency", type=int, default=8, help="parallel HTTP clients")
     ap.add_argument("--skip-formats", action="store_true", help="skip per-format extraction throughput")
     ap.add_argument("--skip-exports", action="store_true", help="skip the /api/export measurement")
+    ap.add_argument("--skip-related", action="store_true", help="skip text reuse and similar documents")
     return ap.parse_args()
 
 
@@ -121,6 +124,8 @@ def print_report(report: dict) -> None:
           f"p50 {http['p50_ms']} ms, p95 {http['p95_ms']} ms)")
     if "export" in report:
         exports.print_report(report["export"])
+    if "related" in report:
+        related.print_report(report["related"])
 
 
 if __name__ == "__main__":

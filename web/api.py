@@ -28,6 +28,11 @@ def search():
 def result_json(result: SearchResult) -> dict:
     rows = get_archive().documents([hit.id for hit in result.hits])
     hits = [hit_json(rows[hit.id], str(hit.snippet)) for hit in result.hits if hit.id in rows]
+    if result.request.collapse:  # copies of one text folded into their first hit
+        by_id = {hit.id: hit for hit in result.hits}
+        for out in hits:
+            out["versions"] = by_id[out["id"]].versions
+            out["other_versions"] = list(by_id[out["id"]].others)
     facets = {
         facet.name: [{"value": c.value, "label": c.label, "count": c.count} for c in result.facets[facet.name]]
         for facet in FACETS
@@ -35,7 +40,8 @@ def result_json(result: SearchResult) -> dict:
     return {"total": result.total, "page": result.request.page, "per_page": result.request.per_page,
             "hits": hits, "facets": facets, "hints": list(result.hints),
             "facet_limit": result.request.facet_limit, "facet_values": dict(result.facet_values),
-            "partial": result.partial, "reading": reading_json(result), "suggestion": result.suggestion}
+            "partial": result.partial, "reading": reading_json(result), "suggestion": result.suggestion,
+            **({"entries": result.entries} if result.request.collapse else {})}
 
 
 def reading_json(result: SearchResult) -> dict | None:
@@ -84,6 +90,14 @@ def document_json(row: dict) -> dict:
     out["confidence"] = dict(row["confidence"] or {})  # how sure the extraction was per field, 0..1
     out["url"] = url_for("pages.document", doc_id=doc_id, _external=True)
     out["download_url"] = url_for("pages.original", doc_id=doc_id, _external=True)
+    archive = get_archive()
+    # published documents only: those holding at least half of this text (share of this text, highest first),
+    # and up to five on the same subject with the reason
+    out["same_text"] = [{"id": other["id"], "share": other["share"], "title": other["title"],
+                         "municipality": other["municipality"], "date": other["date"]}
+                        for other in archive.same_text(doc_id)]
+    out["similar"] = [{"id": item.id, "title": item.title, "reason": item.reason}
+                      for item in archive.similar_to(row)] if row.get("text") is not None else []
     return out
 
 

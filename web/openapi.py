@@ -40,6 +40,8 @@ def search_parameters() -> list[dict]:
                "Werte pro Facette"),
         _param("literal", {"type": "string", "enum": ["0", "1", "true", "false", "ja", "nein"]},
                "Wörter wörtlich suchen (keine Deutung von Typ- und Ratswörtern)"),
+        _param("collapse", {"type": "string", "enum": ["same_text", "none"]},
+               "same_text: Fassungen desselben Textes als ein Treffer (mit versions); total zählt weiter Dokumente"),
     ]
 
 
@@ -140,6 +142,9 @@ _HIT = {
         "district": NULLABLE_STRING, "state": NULLABLE_STRING, "party": NULLABLE_STRING,
         "faction": NULLABLE_STRING, "topics": {"type": ["array", "null"], "items": {"type": "string"}},
         "snippet": {"type": "string"}, "url": {"type": "string"}, "download_url": {"type": "string"},
+        # with collapse=same_text: the documents this hit stands for (itself and the copies of its text)
+        "versions": {"type": "integer", "minimum": 1},
+        "other_versions": {"type": "array", "items": {"type": "integer"}},
     },
 }
 SCHEMAS = {
@@ -157,6 +162,7 @@ SCHEMAS = {
                 "type": "array", "items": {"$ref": "#/components/schemas/FacetCount"}}},
             "hints": {"type": "array", "items": {"type": "string"}}, "partial": {"type": "integer"},
             "suggestion": NULLABLE_STRING, "reading": {"type": ["object", "null"]},
+            "entries": {"type": ["integer", "null"]},
         },
     },
     "Document": {
@@ -164,7 +170,17 @@ SCHEMAS = {
         "properties": {**_HIT["properties"], "status": {"type": "string", "enum": ["draft", "published",
                                                                                      "withdrawn"]},
                        "text_status": {"type": "string"}, "text": NULLABLE_STRING,
-                       "confidence": {"type": "object"}},
+                       "confidence": {"type": "object"},
+                       "same_text": {"type": "array", "items": {
+                           "type": "object", "required": ["id", "share", "title", "municipality", "date"],
+                           "properties": {"id": {"type": "integer"}, "share": {"type": "number", "minimum": 0,
+                                                                               "maximum": 1},
+                                          "title": NULLABLE_STRING, "municipality": NULLABLE_STRING,
+                                          "date": NULLABLE_STRING}}},
+                       "similar": {"type": "array", "items": {
+                           "type": "object", "required": ["id", "title", "reason"],
+                           "properties": {"id": {"type": "integer"}, "title": NULLABLE_STRING,
+                                          "reason": {"type": "string"}}}}},
     },
     "Suggestions": {"type": "object", "required": ["q", "suggestions"], "properties": {
         "q": {"type": "string"}, "suggestions": {"type": "array", "items": {

@@ -23,8 +23,7 @@ MIMETYPES = {"pdf": "application/pdf",
 # Originals are always downloads (Content-Disposition: attachment); other formats go as application/octet-stream.
 FORMAT_LABELS = {"pdf": "PDF", "docx": "Word (DOCX)", "txt": "Text"}
 SORT_LABELS = {"relevance": "Relevanz", "newest": "Neueste zuerst", "oldest": "Älteste zuerst"}
-SIMILAR = 5
-_WORD = re.compile(r"[^\W\d_]{4,}")
+SAME_TEXT_SHOWN = 10
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _BREAK_AFTER = re.compile(r"(?<=[_\-.])")
 
@@ -49,19 +48,37 @@ class FacetView:
 @bp.get("/")
 def search():
     try:
-        req = params.search_request(request.args)
+        req = params.search_request(request.args, default_collapse=params.PAGE_COLLAPSE)
     except BadRequest as exc:
         return render_template("search.html", error=exc.for_user(), req=None, result=None, rows={},
                                facet_views=[], chips=[], pages=None, sort_labels=SORT_LABELS), 400
     archive = get_archive()
     result = archive.search(req)
-    rows = archive.documents([hit.id for hit in result.hits])
+    rows = archive.documents([i for hit in result.hits for i in (hit.id, *hit.others)])
     return render_template("search.html", error=None, req=req, result=result, rows=rows,
                            facet_views=facet_views(req, result), chips=chips(req), pages=pagination(req, result),
                            sort_labels=SORT_LABELS, first_url=_page_url(req, 1),
-                           literal_url=_url(params.to_pairs(replace(req, literal=not req.literal, page=1))),
-                           suggestion_url=_url(params.to_pairs(replace(req, q=result.suggestion or "", page=1))),
-                           clear_url=_url(_pairs_without(req, lambda k, v: k not in ("q", "sort", "per_page"))))
+                           literal_url=_url(_pairs(replace(req, literal=not req.literal, page=1))),
+                           suggestion_url=_url(_pairs(replace(req, q=result.suggestion or "", page=1))),
+                           uncollapse_url=_url(_pairs(replace(req, collapse="", page=1))),
+                           clear_url=_url(_pairs_without(req, lambda k, v: k not in ("q", "sort", "per_page",
+                                                                                      "collapse"))))
+
+
+def _pairs(req: SearchRequest) -> list[tuple[str, str]]:
+    """The search page's URL parameters for ``req`` (its default ``collapse`` left out)."""
+    return params.to_pairs(req, params.PAGE_COLLAPSE)
+
+
+@bp.app_template_filter("other_places")
+def other_places(ids, rows: dict, shown: int = 3) -> str:
+    """"Bochum, Kiel, …": the distinct Kommunen (else Kreise) of the documents ``ids``, the first ``shown``."""
+    places = list(dict.fromkeys(place for i in ids if (place := _place(rows.get(i)))))
+    return ", ".join(places[:shown]) + (", …" if len(places) > shown else "")
+
+
+def _place(row: dict | None) -> str | None:
+    return (row.get("municipality") or row.get("district")) if row else None
 
 
 def _url(pairs: list[tuple[str, str]]) -> str:
@@ -71,7 +88,7 @@ def _url(pairs: list[tuple[str, str]]) -> str:
 
 def _pairs_without(req: SearchRequest, drop) -> list[tuple[str, str]]:
     """The request's URL parameters (page reset) minus those for which ``drop(key, value)`` holds."""
-    return [(k, v) for k, v in params.to_pairs(req) if k != "page" and not drop(k, v)]
+    return [(k, v) for k, v in _pairs(req) if k != "page" and not drop(k, v)]
 
 
 def _means(facet: Facet, raw: str, value: str) -> bool:
@@ -85,7 +102,7 @@ class _Links:
     parameter, no resolving of every value, per link)."""
 
     def __init__(self, req: SearchRequest):
-        pairs = [(k, v) for k, v in params.to_pairs(req) if k != "page"]
+        pairs = [(k, v) for k, v in _pairs(req) if k != "page"]
         self.pairs = pairs
         self.encoded = [urlencode([pair]) for pair in pairs]
         self.query = "&".join(self.encoded)
@@ -158,12 +175,13 @@ def chips(req: SearchRequest) -> list[Chip]:
 
 
 def _page_url(req: SearchRequest, page: int) -> str:
-    query = params.query_string(req, page=page if page > 1 else None)
+    query = params.query_string(req, params.PAGE_COLLAPSE, page=page if page > 1 else None)
     return url_for("pages.search") + ("?" + query if query else "")
 
 
 def pagination(req: SearchRequest, result) -> dict | None:
-    last = min((result.total + req.per_page - 1) // req.per_page, 10_000 // req.per_page)
+    listed = result.total if result.entries is None else result.entries  # entries, when copies were folded
+    last = min((listed + req.per_page - 1) // req.per_page, 10_000 // req.per_page)
     if last <= 1:
         return None
     current = req.page
@@ -191,7 +209,8 @@ def document(doc_id: int):
     except NotFound:
         file_row = None
     return render_template("document.html", doc=doc, file=file_row, paragraphs=paragraphs(doc.get("text") or ""),
-                           similar=similar(doc), format_labels=FORMAT_LABELS, publication_labels=STATES,
+                           same_text=same_text(doc), similar=similar(doc), format_labels=FORMAT_LABELS,
+                           publication_labels=STATES,
                            history=archive.history(doc_id) if security.is_staff() else [])
 
 
@@ -201,28 +220,27 @@ def paragraphs(text: str) -> list[str]:
     return reflowed(text)
 
 
-def similar_query(title: str | None) -> str:
-    """The title's content words ORed: a cheap "more like this" in the archive's query language."""
-    words, seen = [], set()
-    for word in _WORD.findall(title or ""):
-        key = word.lower()
-        if key not in seen and key not in {"oder", "und", "nicht", "antrag", "anfrage", "fraktion"}:
-            seen.add(key)
-            words.append(key)
-    return " OR ".join(words[:8])
+def same_text(doc: dict, limit: int = SAME_TEXT_SHOWN) -> list[dict]:
+    """"Gleicher Mustertext": the published documents holding most of this one's text, those of other towns
+    first, each with ``percent`` (share of this text, rounded down)."""
+    rows = get_archive().same_text(doc["id"], limit)
+    here = doc.get("municipality_ars")
+    for row in rows:
+        row["percent"] = percent_of(row["share"])
+    return sorted(rows, key=lambda row: bool(here) and row["municipality_ars"] == here)
 
 
-def similar(doc: dict) -> list[dict]:
-    q = similar_query(doc.get("title"))
-    if not q:
-        return []
+def percent_of(share: float) -> int:
+    """A share 0..1 as whole percent, rounded down (0.999 is 99 %, only an identical text is 100 %)."""
+    return int(share * 100 + 1e-9)
+
+
+def similar(doc: dict) -> list:
+    """"Ähnliche Dokumente": up to five by content, each with its reason (``archive.similar``)."""
     try:
-        result = get_archive().search(SearchRequest(q=q, per_page=SIMILAR + 1))
+        return get_archive().similar_to(doc)
     except ArchiveError:
         return []
-    ids = [hit.id for hit in result.hits if hit.id != doc["id"]][:SIMILAR]
-    rows = get_archive().documents(ids)
-    return [rows[i] for i in ids if i in rows]
 
 
 @bp.get("/dokument/<int:doc_id>/original")

@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from archive import BadRequest, SearchRequest
 from archive.facets import FACETS
-from archive.search import DEFAULT_FACET_LIMIT
+from archive.search import DEFAULT_FACET_LIMIT, SAME_TEXT
 
 MAX_FACET_VALUES = 50  # values per facet parameter: more is refused (each value costs a facet lookup and a link)
 LABELS = {"page": "Seite (page)", "per_page": "Treffer pro Seite (per_page)",
@@ -16,11 +16,17 @@ LABELS = {"page": "Seite (page)", "per_page": "Treffer pro Seite (per_page)",
 # Every URL parameter of the search page and /api/search, then those /api/export adds (web/exports.py); the
 # README documents each.
 PARAMETERS = ("q", *(facet.name for facet in FACETS), "date_from", "date_to", "sort", "page", "per_page",
-              "facet_limit", "literal", "format", "text", "sep")
+              "facet_limit", "literal", "collapse", "format", "text", "sep")
 
 
-def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest:
-    """Build a SearchRequest; raise BadRequest (German message) on invalid values."""
+# copies of one text are one entry on the search page unless ?collapse=none; /api/search only with ?collapse=same_text
+PAGE_COLLAPSE = SAME_TEXT
+NO_COLLAPSE = ("", "none", "0")
+
+
+def search_request(args: MultiDict, default_per_page: int = 20, default_collapse: str = "") -> SearchRequest:
+    """Build a SearchRequest; raise BadRequest (German message) on invalid values. ``default_collapse`` is the
+    surface's ``collapse`` when the URL has none (the search page's is ``same_text``)."""
     filters = {}
     for facet in FACETS:
         values = tuple(v.strip() for v in args.getlist(facet.name) if v.strip())
@@ -39,7 +45,21 @@ def search_request(args: MultiDict, default_per_page: int = 20) -> SearchRequest
         per_page=_int(args, "per_page", default_per_page),
         facet_limit=_int(args, "facet_limit", DEFAULT_FACET_LIMIT),
         literal=flag(args, "literal"),
+        collapse=collapse(args, default_collapse),
     )
+
+
+def collapse(args: MultiDict, default: str) -> str:
+    """``collapse=same_text`` folds copies of one text into one entry; ``none`` (or empty) does not."""
+    raw = args.get("collapse")
+    if raw is None:
+        return default
+    raw = raw.strip().lower()
+    if raw in NO_COLLAPSE:
+        return ""
+    if raw == SAME_TEXT:
+        return SAME_TEXT
+    raise BadRequest(f"collapse muss {SAME_TEXT} oder none sein")
 
 
 def flag(args: MultiDict, name: str) -> bool:
@@ -62,8 +82,9 @@ def _int(args: MultiDict, name: str, default: int) -> int:
         raise BadRequest(f"{LABELS.get(name, name)} muss eine ganze Zahl sein") from exc
 
 
-def to_pairs(request: SearchRequest) -> list[tuple[str, str]]:
-    """URL parameters for a request, defaults left out."""
+def to_pairs(request: SearchRequest, collapse_default: str | None = None) -> list[tuple[str, str]]:
+    """URL parameters for a request, defaults left out; ``collapse`` only for a surface that names its default
+    (the search page: ``PAGE_COLLAPSE``), exports and feeds list every document anyway."""
     pairs = [("q", request.q)] if request.q else []
     for name, values in request.filters.items():
         pairs.extend((name, v) for v in values)
@@ -78,14 +99,16 @@ def to_pairs(request: SearchRequest) -> list[tuple[str, str]]:
         pairs.append(("facet_limit", str(request.facet_limit)))
     if request.literal:
         pairs.append(("literal", "1"))
+    if collapse_default is not None and request.collapse != collapse_default:
+        pairs.append(("collapse", request.collapse or "none"))
     if request.page != 1:
         pairs.append(("page", str(request.page)))
     return pairs
 
 
-def query_string(request: SearchRequest, **changes) -> str:
+def query_string(request: SearchRequest, collapse_default: str | None = None, **changes) -> str:
     """The URL query for ``request`` with parameters replaced (None removes one)."""
-    pairs = [(k, v) for k, v in to_pairs(request) if k not in changes and k != "page"]
+    pairs = [(k, v) for k, v in to_pairs(request, collapse_default) if k not in changes and k != "page"]
     for key, value in changes.items():
         if value is not None:
             pairs.append((key, str(value)))

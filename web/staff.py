@@ -41,6 +41,7 @@ FIELD_CONFIDENCE = {"title": "title", "doc_type": "doc_type", "date": "date", "m
 CONFIDENCE_LABELS = {"doc_type": "Typ", "title": "Titel", "date": "Datum", "municipality": "Kommune/Kreis",
                      "party": "Partei", "topics": "Themen"}
 UNSURE_FIRST = "unsicher"  # ?zuerst=unsicher: the queue's least certain documents first
+REUSE_WARNINGS = 3  # "textgleich mit ..." lines per upload
 
 
 @bp.route("/anmelden", methods=["GET", "POST"])
@@ -87,7 +88,7 @@ def _upload_page(batch: list | None, error: str | None = None):
     store = get_archive().store
     recent = uploads.recent(store, RECENT_UPLOADS)
     return render_template("upload.html", accept=receiving.ACCEPT, batch=batch, recent=recent, error=error,
-                           attachments=store.attachment_ids,
+                           attachments=store.attachment_ids, reuse_warnings=reuse_warnings,
                            worker_inline=current_app.config.get("WORKER") == "inline")
 
 
@@ -101,6 +102,23 @@ def upload_json(upload) -> dict:
     out["review_url"] = url_for("staff.review", doc_id=doc_id) if done else None
     out["attachments"] = [{"id": child, "review_url": url_for("staff.review", doc_id=child)}
                           for child in (get_archive().store.attachment_ids(doc_id) if done else [])]
+    out["same_text"] = reuse_warnings(doc_id) if done else []
+    return out
+
+
+def reuse_warnings(doc_id: int, limit: int = REUSE_WARNINGS) -> list[dict]:
+    """The published documents holding most of this (draft's) text, as staff see them on upload and review:
+    ``{"id", "share", "percent", "label", "url"}``, label "92 % textgleich mit Antrag „…“ (Bochum, 2021)".
+    A warning only: the draft can be published all the same."""
+    out = []
+    for row in get_archive().same_text(doc_id, limit):
+        place = row["municipality"] or row["district"]
+        where = ", ".join(str(part) for part in (place, (row["date"] or "")[:4]) if part)
+        percent = int(row["share"] * 100 + 1e-9)
+        kind = vocab.DOC_TYPES.get(row["doc_type"] or "", "Dokument")
+        label = f"{percent} % textgleich mit {kind} „{row['title'] or 'Ohne Titel'}“" + (f" ({where})" if where else "")
+        out.append({"id": row["id"], "share": row["share"], "percent": percent, "label": label,
+                    "url": url_for("pages.document", doc_id=row["id"])})
     return out
 
 
@@ -192,7 +210,7 @@ def _review_page(doc: dict, form: dict, errors: dict[str, str]):
                            unsure={field: percent((doc["confidence"] or {}).get(covered, 0.0))
                                    for field, covered in FIELD_CONFIDENCE.items() if covered in unsure},
                            unsure_limit=percent(UNSURE),
-                           evidence=get_archive().topic_evidence(doc["id"]),
+                           evidence=get_archive().topic_evidence(doc["id"]), same_text=reuse_warnings(doc["id"]),
                            history=get_archive().history(doc["id"]),
                            doc_types=vocab.DOC_TYPES, topics=vocab.topics(), states=vocab.states(),
                            parties=vocab.parties())

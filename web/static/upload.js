@@ -40,6 +40,13 @@
         detail.appendChild(document.createTextNode(i === 0 ? " · Anhänge: " : ", "));
         detail.appendChild(link(child.review_url, "Dokument " + child.id + " prüfen"));
       });
+      (upload.same_text || []).forEach(function (warning) {  // the same text is published already
+        var line = document.createElement("p");
+        line.className = "reuse-warning";
+        line.appendChild(document.createTextNode("Hinweis: "));
+        line.appendChild(link(warning.url, warning.label));
+        detail.appendChild(line);
+      });
     } else if (upload.state === "duplicate" && upload.document_url) {
       detail.appendChild(document.createTextNode("Schon im Archiv: "));
       detail.appendChild(link(upload.document_url, "vorhandenes Dokument " + upload.document_id));
