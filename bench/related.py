@@ -8,6 +8,7 @@ the candidates it yields are the noise a real archive has too, the pairs are few
 """
 
 import random
+import sqlite3
 import statistics
 import time
 from pathlib import Path
@@ -27,25 +28,30 @@ def _ms(values: list[float]) -> dict:
 
 def measure(store: Path) -> dict:
     db = store / "archive.db"
-    before = _size(store)
     archive = Archive(store)
     try:
         started = time.monotonic()
         count = archive.rebuild_reuse()
         seconds = time.monotonic() - started
         rows = reuse.counts(archive.store.db.conn)
+        tables = _table_mb(archive.store.db.conn)
         ids = archive.store.published_ids()
     finally:
         archive.close()
     out = {"rebuild": {"docs": count, "seconds": round(seconds, 1), "docs_per_s": round(count / seconds, 1),
-                       **rows, "db_growth_mb": round((_size(store) - before) / 2**20, 1),
-                       "db_mb": round(db.stat().st_size / 2**20, 1)}}
+                       **rows, "tables_mb": tables, "db_mb": round(db.stat().st_size / 2**20, 1)}}
     out.update(_pages(store, random.Random(7).sample(ids, min(PAGES, len(ids)))))
     return out
 
 
-def _size(store: Path) -> int:
-    return sum(path.stat().st_size for path in store.glob("archive.db*") if path.is_file())
+def _table_mb(conn) -> dict:
+    """MB per text-reuse table (SQLite's dbstat; empty where SQLite is built without it)."""
+    try:
+        rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat WHERE name IN "
+                            "('reuse_bands', 'reuse_signatures', 'same_text', 'same_text_other') GROUP BY name")
+        return {name: round(size / 2**20, 1) for name, size in rows}
+    except sqlite3.OperationalError:
+        return {}
 
 
 def _pages(store: Path, ids: list[int]) -> dict:
@@ -76,8 +82,8 @@ def print_report(report: dict) -> None:
     rebuild = report["rebuild"]
     print(f"reuse    similar rebuild: {rebuild['docs']} docs in {rebuild['seconds']} s "
           f"({rebuild['docs_per_s']} docs/s), "
-          f"{rebuild['reuse_bands']} band keys, {rebuild['same_text']} pairs, archive.db +{rebuild['db_growth_mb']} MB "
-          f"(now {rebuild['db_mb']} MB)")
+          f"{rebuild['reuse_bands']} band keys, {rebuild['same_text']} pairs; MB: {rebuild['tables_mb']} "
+          f"(archive.db {rebuild['db_mb']} MB)")
     for key, label in (("document_first_view", "page, first view"), ("document_cached_view", "page, cached"),
                        ("search_plain", "/api/search"), ("search_collapse", "  collapse=same_text")):
         row = report[key]
