@@ -32,14 +32,15 @@ NOT_FIRST_NAMES = frozenset({"August", "Mark", "Mai", "Juni", "Juli", "April", "
 
 _S = "[ \u00a0]"  # a space inside a line (never a tab or a line break: a placeholder stays within one)
 _UPPER = "A-ZÄÖÜ"
-_NAME_WORD = rf"[{_UPPER}][a-zäöüßéèáàçñšžćł]+(?:-[{_UPPER}][a-zäöüßéèáàçñšžćł]+)?"
+_LOWER = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f"  # ß, à-ö, ø-ÿ and Latin Extended-A: "Høyem", "Çelik"
+_NAME_WORD = rf"[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+)?"
 _PARTICLE = rf"(?:von|van|de|del|da|zu|vom|von{_S}der|van{_S}der|van{_S}den|ten|ter)"
 _ACADEMIC = rf"(?:(?:Dr|Prof)\.(?:{_S}?(?:med|phil|rer\.{_S}?nat|jur|h\.{_S}?c)\.)*{_S}*|Dipl\.-[\w]+\.?{_S}+)"
 SURNAME = rf"(?:{_PARTICLE}{_S}+)?{_NAME_WORD}"
 PERSON = rf"{_NAME_WORD}(?:{_S}+[{_UPPER}]\.)?(?:{_S}+{_NAME_WORD})?{_S}+{SURNAME}"
 # offices and forms of address before a name; the office stays, the name becomes [NAME]
 TITLES = (
-    r"Herrn?|Frau|Ratsmitglied(?:es)?|Ratsherrn?|Ratsfrau|Stadträtin|Stadtrat|Stadtverordnete[rn]?|Gemeinderätin|"
+    r"Herrn?|Frau|Hr\.|Fr\.|Ratsmitglied(?:es)?|Ratsherrn?|Ratsfrau|Stadträtin|Stadtrat|Stadtverordnete[rn]?|Gemeinderätin|"
     r"Gemeinderat|Gemeinderatsmitglied|Kreisrätin|Kreisrat|Kreistagsmitglied|Ortsvorsteher(?:in)?|"
     r"Bezirksverordnete[rn]?|Bezirksvertreter(?:in)?|Bezirksbürgermeister(?:in)?|(?:Ober)?[Bb]ürgermeister(?:in)?|"
     r"Landrat|Landrätin|Beigeordnete[rn]?|Dezernent(?:in)?|Stadtdirektor(?:in)?|Kämmerer|Kämmerin|"
@@ -53,7 +54,10 @@ NOT_NAMES = frozenset(
     "Nach Über Unter Vor Wir Ihr Sie Es Er Ich Dies Diese Dieser Dieses Alle Sehr Stadt Gemeinde Kreis Rat Fraktion "
     "Verwaltung Antrag Anfrage Bürgermeister Bürgermeisterin Oberbürgermeister Oberbürgermeisterin Präsident "
     "Präsidentin Vorsitzender Vorsitzende Kollege Kollegin Kollegen Damen Herren Landrat Landrätin "
-    "Beigeordneter".split())
+    "Beigeordneter Fax Tel Telefon Mobil Mail E-Mail Email Internet Web Homepage Ortsbeirat Stadtteilbeirat".split())
+# words that are nouns, not surnames ("die Bezirksverordneten Sitzungsgelder", "Fraktionsvorsitzender Gartenpartei")
+NOUN_ENDING = re.compile(r"(?:ung|ungen|heit|keit|schaft|gelder|ionen|ität|ismus|nahme|pläne|partei|fraktion|"
+                         r"verwaltung|ausschuss|beirat|gesetz|politik|kasse|stelle)$")
 # what a first name and a capitalised word before these is: a place named after someone ("Anne Frank Schule")
 PLACE_NOUNS = frozenset("Schule Gesamtschule Realschule Grundschule Gymnasium Straße Strasse Platz Allee Weg Ring Haus "
                         "Halle Park Stiftung Preis Zentrum Brücke Kaserne Institut".split())
@@ -78,13 +82,17 @@ DATES = re.compile(
     rf"|(?<![\d-])\d{{4}}-\d{{2}}-\d{{2}}(?![\d-]))")
 # reference numbers: the label stays, the number becomes [DRUCKSACHE]
 _REF_LABEL = (rf"(?:Drucksachen?|Drs\.|Ds\.|DS|Vorlagen?|Beschlussvorlage|Sitzungsvorlage|Verwaltungsvorlage|"
-              rf"Antrag|Anfrage|Aktenzeichen|Az\.|TOP|Tagesordnungspunkt)(?:-?Nr\.?|-?Nummer|{_S}+Nr\.?)?")
+              rf"Aktenzeichen|Az\.|TOP|Tagesordnungspunkt)(?:-?Nr\.?|-?Nummer|{_S}+Nr\.?)?")
+_REF_NUMBER = (rf"(?:[A-ZÖ]{{1,4}}{_S}?[/-]?{_S}?)?(?:[IVX]{{1,4}}/)?\d+"
+               rf"(?:{_S}?[./-]{_S}?(?:\d[\dA-Za-z]*|[A-Za-z]{{1,4}}(?=[./-]\d)|[a-z]\b))*(?<![./-])(?![\w-])")
 REFERENCES = re.compile(
-    rf"\b{_REF_LABEL}{_S}*:?{_S}*(?P<v>(?:[A-ZÖ]{{1,4}}{_S}?[/-]?{_S}?)?(?:[IVX]{{1,4}}/)?\d+(?:{_S}?[./-]{_S}?"
-    rf"[\dA-Za-z]+)*(?<![./-]))")
-# a number of the form year/number or number/year ("2019/0936", "512/2025"), not a span of years ("2019/2020")
-BARE_REFERENCE = re.compile(r"(?<![\w/.-])(?:(?:19|20)\d{2}/\d{3,5}|\d{2,5}/(?:19|20)\d{2}|[IVX]{1,4}/\d{1,4}/\d{2,4})"
-                            r"(?![\w/.-])")
+    rf"\b(?:{_REF_LABEL}|(?:Antrag|Anfrage)(?:-?Nr\.?|-?Nummer|{_S}+Nr\.?))"
+    rf"{_S}*:?{_S}*(?P<v>{_REF_NUMBER})")
+# a number of the form year/number or number/year ("2019/0936", "512/2025", a party conference's "121/II/2014"),
+# not a span of years ("2019/2020")
+BARE_REFERENCE = re.compile(r"(?<![\w/.-])(?:(?:19|20)\d{2}/\d{3,5}|\d{2,5}/(?:19|20)\d{2}|[IVX]{1,4}/\d{1,4}/\d{2,4}|"
+                            r"\d{1,4}(?:\.\d{1,2})?/[IVX]{1,4}/(?:19|20)\d{2})(?![\w/.-])")
+_LEGAL_BEFORE = re.compile(r"(?:\((?:EU|EG|EWG)\)|\b(?:EU|EG)|Verordnung|Richtlinie|VO)\s*(?:Nr\.\s*)?$")
 CONTACTS = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     rf"|(?:Tel(?:efon)?\.?|Fon|Fax|Mobil|Handy|Tel\.?{_S}?/{_S}?Fax)(?:{_S}*\(\w+\))?{_S}*:?{_S}*"
@@ -121,6 +129,11 @@ class Span:
 
 
 Rule = Callable[[str], Iterator[Span]]
+
+
+def not_a_name(word: str) -> bool:
+    """A capitalised word that is no (sur)name: an office, a form word, a noun by its ending, a place noun."""
+    return word in NOT_NAMES or word in PLACE_NOUNS or bool(TITLE_WORD.match(word) or NOUN_ENDING.search(word))
 
 
 @cache
@@ -175,12 +188,24 @@ def for_document(row: dict, texts: Iterable[str] = ()) -> Replacer:
         _bare_reference_rule,
         _regex_rule(CONTACTS, KONTAKT),
         _url_rule([*towns, *parties, faction]),
-        _title_rule,
-        _first_name_rule,
     ]
-    names = found_names(row.get("text") or "", *texts)
-    rules.append(_gremium_rule(Replacer([_title_rule, _first_name_rule], names)))
+    places = {word.casefold() for town in towns for word in town.split()}
+    people = [_not_placed(_title_rule, places), _not_placed(_first_name_rule, places)]
+    names = {name for name in found_names(row.get("text") or "", *texts) if not _names_place(name, places)}
+    rules += [*people, _gremium_rule(Replacer(people, names), towns)]
     return Replacer(rules, names)
+
+
+def _names_place(name: str, places: set[str]) -> bool:
+    return any(word.casefold() in places for word in name.split())
+
+
+def _not_placed(rule: Rule, places: set[str]) -> Rule:
+    """``rule`` without the names that are the town ("im Stadtrat Magdeburg")."""
+    def filtered(text: str) -> Iterator[Span]:
+        return (span for span in rule(text) if not _names_place(text[span.start:span.end], places))
+
+    return filtered
 
 
 # -- the document's own metadata -------------------------------------------
@@ -283,7 +308,8 @@ def _town_rule(towns: list[str]) -> Rule:
 def _bare_reference_rule(text: str) -> Iterator[Span]:
     for m in BARE_REFERENCE.finditer(text):
         left, _, right = m.group().partition("/")
-        if not (_is_year(left) and _is_year(right)):
+        legal = _LEGAL_BEFORE.search(text[max(0, m.start() - 30):m.start()])  # "Verordnung (EU) 2016/679"
+        if not (_is_year(left) and _is_year(right)) and not legal:
             yield Span(m.start(), m.end(), DRUCKSACHE)
 
 
@@ -324,12 +350,14 @@ def _title_rule(text: str) -> Iterator[Span]:
     """The name after an office or a form of address, the office kept; and after "gez."."""
     for pattern in (_TITLED, _SIGNED):
         for m in pattern.finditer(text):
-            name = m.group("v")
-            words = name.split()
-            while words and (words[-1] in NOT_NAMES or TITLE_WORD.match(words[-1])):
+            words = m.group("v").split()
+            while words and not_a_name(words[-1]):
                 words.pop()
-            if not words or words[0] in NOT_NAMES or TITLE_WORD.match(words[0]):
+            if not words or not_a_name(words[0]):
                 continue
+            office = text[m.start():m.start("v")].split()
+            if office and office[-1].endswith("en") and not _is_first_name(words[0]):
+                continue  # a plural office before a noun: "die Bezirksverordneten Sitzungsgelder"
             yield Span(m.start("v"), m.start("v") + len(" ".join(words)), NAME)
 
 
@@ -383,18 +411,21 @@ def _name_end(tokens: list, i: int) -> int | None:
     while tokens[j][2] in PARTICLES and tokens[j][3] and j - i < 4:
         j += 1
     surname = tokens[j][2]
-    if not _NAME_TOKEN.match(surname) or surname in NOT_NAMES or surname in PLACE_NOUNS or TITLE_WORD.match(surname):
+    if not _NAME_TOKEN.match(surname) or not_a_name(surname):
         return None
     return j
 
 
-def _gremium_rule(people: Replacer) -> Rule:
+def _gremium_rule(people: Replacer, towns: list[str]) -> Rule:
     """Council bodies ("Rat der Stadt Bochum", "Gemeinderat", "Kreistag", "Ausschuss für Umwelt und Verkehr",
-    "Bauausschuss"), not an office before a name ("Stadtrat Peter Müller")."""
+    "Bauausschuss"), not an office before a name ("Stadtrat Peter Müller"); "der Stadt ..." taken along when it
+    names the document's town (any capitalised name when the town is unknown)."""
+    place = "|".join(_S.join(map(re.escape, t.split())) for t in sorted(towns, key=len, reverse=True)) or _PLACE
+    pattern = re.compile(rf"\b(?:{_GREMIUM_WORDS})(?:{_S}(?:der|des){_S}(?:{_TOWN_KIND}){_S}(?:{place}))?(?![\w-])")
 
     def rule(text: str) -> Iterator[Span]:
         names = {span.start for span in people.spans(text)}
-        for m in GREMIUM_RE.finditer(text):
+        for m in pattern.finditer(text):
             after = len(text[m.end():]) - len(text[m.end():].lstrip(" \u00a0")) + m.end()
             if _PERSONAL_BODIES.match(m.group()) and after in names:
                 continue
@@ -418,15 +449,16 @@ def found_names(*texts: str) -> set[str]:
         for i, line in enumerate(lines):
             beside_role = any(ROLE_LINE.match(lines[j]) for j in (i - 1, i + 1) if 0 <= j < len(lines))
             after_greeting = any(GREETING.search(lines[j]) for j in (i - 1, i - 2) if j >= 0)
-            if (beside_role or after_greeting) and BARE_NAME.match(line) and not _is_title_line(line):
+            if (beside_role or after_greeting) and BARE_NAME.match(line) and not _is_title_line(line) \
+                    and not GREMIUM_RE.search(line):
                 found.add(re.sub(r"\s*\([^)]*\)$", "", re.sub(rf"^{_ACADEMIC}", "", line)).strip())
     surnames = set()
     for name in found:
         words = [w for w in name.split() if not w.endswith(".")]
-        if len(words) >= 2 and len(words[-1]) >= 3 and words[-1] not in NOT_NAMES:
+        if len(words) >= 2 and len(words[-1]) >= 3 and not not_a_name(words[-1]):
             surnames.add(words[-1])
-    return {name for name in found | surnames if name and name not in NOT_NAMES}
+    return {name for name in found | surnames if name and not not_a_name(name)}
 
 
 def _is_title_line(line: str) -> bool:
-    return any(TITLE_WORD.match(word) or word in NOT_NAMES for word in line.split())
+    return any(not_a_name(word) for word in line.split())

@@ -277,6 +277,11 @@ def test_town_faction_council_dates_and_numbers_from_the_metadata():
         "[KOMMUNE]. Die [FRAKTION] im [GREMIUM] und die [KOMMUNE] [FRAKTION] fordern am [DATUM] im [GREMIUM] "
         "(Vorlage [DRUCKSACHE]) mehr Bäume; Schuljahr 2024/2025, Beschluss [DRUCKSACHE], Kontakt: [KONTAKT], "
         "[KONTAKT], Tel. [KONTAKT]. Das Essen bleibt.")
+    other = ("Verordnung (EU) 2016/679 und Antrag: 29-Euro-Ticket, Antrag 121/II/2014; die Bezirksverordneten "
+             "Sitzungsgelder; Redebeitrag im Stadtrat Freiburg, Fax: 0761 2012")
+    assert replacer.apply(other) == ("Verordnung (EU) 2016/679 und Antrag: 29-Euro-Ticket, Antrag [DRUCKSACHE]; die "
+                                     "Bezirksverordneten Sitzungsgelder; Redebeitrag im [GREMIUM] [KOMMUNE], Fax: "
+                                     "[KONTAKT]")
     essen = for_document({"municipality": "Essen", "municipality_ars": "051130000000", "text": ""})
     assert essen.apply("Das Essen in Essen, 12.03.2024") == "Das Essen in [KOMMUNE], [DATUM]"
 
