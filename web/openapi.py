@@ -171,6 +171,8 @@ SCHEMAS = {
                                                                                      "withdrawn"]},
                        "text_status": {"type": "string"}, "text": NULLABLE_STRING,
                        "confidence": {"type": "object"},
+                       "muster": {"type": "boolean", "description": "von der Redaktion als Muster (Vorlage für "
+                                                                    "andere Kommunen) markiert: muster:ja"},
                        "same_text": {"type": "array", "items": {
                            "type": "object", "required": ["id", "share", "title", "municipality", "date"],
                            "properties": {"id": {"type": "integer"}, "share": {"type": "number", "minimum": 0,
