@@ -17,6 +17,7 @@ A short note on top names the source (title, Kommune, date) and its permalink. N
 import copy
 import io
 import re
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,6 +34,9 @@ from archive import reflow
 from archive.placeholders import PLACEHOLDERS, Replacer, Span, for_document
 
 HIGHLIGHT = WD_COLOR_INDEX.YELLOW
+# a DOCX whose parts unpack to more than this is rebuilt from its text: the web process opens it without the
+# ingest sandbox's memory limit, so a zip bomb that the sandbox survived must not be unpacked here
+MAX_UNPACKED = 100 * 1024 * 1024
 NOTE_PARAGRAPHS = 3  # the note's paragraphs at the top of the template
 NOTE_COLOR = RGBColor(0x55, 0x55, 0x55)
 PAGE_PARTS = ("header", "footer", "footnotes", "endnotes")
@@ -55,7 +59,7 @@ def build(row: dict, permalink: str, original: Path | None = None) -> bytes:
     """The template DOCX of the stored document ``row`` (with ``text``); ``original`` its stored file, if any."""
     replacer = for_document(row)
     document = None
-    if original is not None and row.get("format") == "docx" and Path(original).is_file():
+    if original is not None and row.get("format") == "docx" and _unpacked_size(Path(original)) <= MAX_UNPACKED:
         try:
             document = docx.Document(str(original))
         except Exception:  # a DOCX python-docx cannot open (damaged, odd parts) is rebuilt from its text
@@ -69,6 +73,15 @@ def build(row: dict, permalink: str, original: Path | None = None) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _unpacked_size(path: Path) -> float:
+    """The size of a ZIP's members unpacked (infinite for a file that is missing or no ZIP)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            return sum(member.file_size for member in package.infolist())
+    except (OSError, zipfile.BadZipFile):
+        return float("inf")
 
 
 # -- the note on top ---------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt
 
-from archive import DRAFT, Archive, SearchRequest
+from archive import DRAFT, Archive, SearchRequest, vorlage
 from archive import store as store_module
 from archive.corrections import form_values
 from archive.placeholders import PLACEHOLDERS, for_document, found_names
@@ -196,6 +196,16 @@ def test_docx_template_keeps_headings_lists_and_styles(store_dir, docx_doc):
         (": „", None)]  # the runs keep their formatting; "Schn" + "eider" is one placeholder
     assert document.core_properties.author == ""
     assert document.core_properties.title == f"Vorlage: {TITLE}"
+
+
+def test_a_docx_too_large_to_unpack_in_the_web_process_is_rebuilt_from_its_text(store_dir, docx_doc, monkeypatch):
+    monkeypatch.setattr(vorlage, "MAX_UNPACKED", 10_000)  # the DOCX unpacks to about 40 KB
+    with make_app(store_dir).test_client() as client:
+        document = _template(client, docx_doc)
+    styles = {p.text: p.style.name for p in document.paragraphs[NOTE_PARAGRAPHS:]}
+    assert styles[TITLE] == "Heading 1" and "List Bullet" not in styles.values()  # rebuilt, not edited
+    text = "\n".join(styles)
+    assert "[KOMMUNE]" in text and TOWN not in text and "Schneider" not in text
 
 
 def test_pdf_template_is_rebuilt_as_clean_paragraphs(store_dir, pdf_doc):
