@@ -30,7 +30,6 @@ import hashlib
 import logging
 import re
 import sqlite3
-import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
@@ -56,7 +55,6 @@ MAX_CANDIDATES = 2000  # per document, most shared bands first
 
 _WORD = re.compile(r"[^\W\d_]+")
 _CONTACT = re.compile(r"@|https?:|www\.", re.IGNORECASE)
-_LOCK = threading.Lock()  # one update at a time per process (SQLite's write lock orders processes)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reuse_signatures (
@@ -183,20 +181,19 @@ def update(conn: sqlite3.Connection, rows: Mapping[int, Mapping], ids: Iterable[
     text and municipality; an id without a row was deleted). Each document is committed on its own, unless the
     caller's transaction is open (then the caller commits). Returns how many documents were computed anew."""
     done = 0
-    with _LOCK:
-        for doc_id in ids:
-            row = rows.get(doc_id)
-            if row is None:
-                _in_transaction(conn, lambda i=doc_id: forget(conn, [i]))
-                continue
-            text = text_of(row)
-            if cache is not None:
-                cache.put(text)
-            stored = conn.execute("SELECT text_hash FROM reuse_signatures WHERE doc_id = ?", [doc_id]).fetchone()
-            if stored and stored[0] == text.text_hash:
-                continue
-            _in_transaction(conn, lambda t=text: _store(conn, t, cache))
-            done += 1
+    for doc_id in ids:
+        row = rows.get(doc_id)
+        if row is None:
+            _in_transaction(conn, lambda i=doc_id: forget(conn, [i]))
+            continue
+        text = text_of(row)
+        if cache is not None:
+            cache.put(text)
+        stored = conn.execute("SELECT text_hash FROM reuse_signatures WHERE doc_id = ?", [doc_id]).fetchone()
+        if stored and stored[0] == text.text_hash:
+            continue
+        _in_transaction(conn, lambda t=text: _store(conn, t, cache))
+        done += 1
     return done
 
 
@@ -209,9 +206,11 @@ def _in_transaction(conn: sqlite3.Connection, work: Callable[[], None]) -> None:
 
 
 def _store(conn: sqlite3.Connection, text: Text, cache: "Cache | None" = None) -> None:
-    """Replace one document's signature, bands and pairs. The first statement writes, so SQLite's write lock
-    is held from here: a copy being stored by another process at the same time is either committed already
-    (and found) or waits and finds this one."""
+    """Replace one document's signature, bands and pairs. Its first write (in ``forget``) comes before the
+    candidates are read, so SQLite's write lock is held from there on: a copy being stored by another thread or
+    process at the same time is either committed already (and found) or waits and finds this one. No lock of
+    our own: an upload computes inside its transaction, which holds the write lock already, and a lock taken
+    after it could deadlock with a sync holding that lock and waiting for SQLite."""
     forget(conn, [text.doc_id])
     forget_cached(conn, [text.doc_id])
     sig = None if text.sig is None else text.sig.tobytes()
