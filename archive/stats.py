@@ -214,3 +214,10 @@ def _cell(value, sep: str) -> str:
         text = f"{value:.5f}"
         return text.replace(".", ",") if sep == ";" else text
     return csv_cell(value)
+
+
+def gazetteer_points() -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
+    """Every Kommune's centre (ARS -> (lat, lon)) and its Land (ARS -> state), for drawing the land of the map:
+    the web layer reads the reference data through here, never from ``ingest`` directly."""
+    return reference.coordinates(), {m.ars: m.state for m in reference.municipalities()}
+

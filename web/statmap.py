@@ -15,8 +15,7 @@ from functools import cache
 import numpy as np
 from markupsafe import Markup
 
-from archive.stats import Place
-from ingest import reference
+from archive.stats import Place, gazetteer_points
 from web.charts import INK, MUTED, PALETTE, number, svg, tag
 
 LAT_MIN, LAT_MAX, LON_MIN, LON_MAX = 47.15, 55.15, 5.75, 15.15
@@ -49,14 +48,15 @@ def radius(count: int, most: int) -> float:
 
 def map_svg(chart_id: str, title: str, desc: str, places: Sequence[Place]) -> Markup:
     most = max((p.count for p in places), default=1)
-    marks = [land()]
+    dots = []
     for place in sorted(places, key=lambda p: -p.count):  # small dots over large ones
         x, y = project(place.lat, place.lon)
         tip = tag("title", f"{place.name} ({place.state}): {number(place.count)} "
                            f"{'Dokument' if place.count == 1 else 'Dokumente'}")
-        marks.append(tag("circle", tip, class_="place", data_ars=place.ars, cx=x, cy=y, r=radius(place.count, most),
-                         fill=PALETTE[0], fill_opacity="0.6", stroke="#ffffff", stroke_width="0.8"))
-    marks.extend(_size_key(most))
+        dots.append(tag("circle", tip, class_="place", data_ars=place.ars, cx=x, cy=y, r=radius(place.count, most)))
+    # the dots' colours once for all of them: thousands of Kommunen stay a few bytes each
+    marks = [land(), tag("g", Markup("").join(dots), fill=PALETTE[0], fill_opacity="0.6", stroke="#ffffff",
+                         stroke_width="0.8"), *_size_key(most)]
     return svg(chart_id, HEIGHT + LEGEND, title, desc, marks, width=WIDTH)
 
 
@@ -75,8 +75,7 @@ def _size_key(most: int) -> list[Markup]:
 @cache
 def land() -> Markup:
     """The shaded land (see the module's doc), one path per tint; computed once per process."""
-    where = reference.coordinates()
-    states = {m.ars: m.state for m in reference.municipalities()}
+    where, states = gazetteer_points()
     ars = [a for a in where if a in states]
     x, y = np.array([project(*where[a]) for a in ars]).T
     tint = np.array([TINT_OF.get(states[a], 0) for a in ars])
