@@ -182,7 +182,14 @@ class Archive:
 
     # -- reading -------------------------------------------------------
 
+    def _changed(self, request: SearchRequest) -> SearchRequest:
+        """With ``modified_since``: the request restricted to the documents added or changed since then."""
+        if request.modified_since is None or request.changed_ids is not None:
+            return request
+        return replace(request, changed_ids=frozenset(self.store.ids_changed_since(request.modified_since)))
+
     def search(self, request: SearchRequest) -> SearchResult:
+        request = self._changed(request)
         searcher, table = self.index.searcher()
         result = search(searcher, table, request, self._snippet_texts, self.copies)
         if request.q.strip() and result.total - result.partial < spelling.FEW_HITS:
@@ -193,12 +200,14 @@ class Archive:
         """The ids of every published document ``request`` matches, in the order of its result pages (``page``
         and ``per_page`` ignored), without facets or snippets: what an export lists. The index may lag SQLite
         by a moment: check each row's ``publication`` when reading it."""
+        request = self._changed(request)
         searcher, table = self.index.searcher()
         return ordered_ids(searcher, table, request)
 
     def statistics(self, request: SearchRequest) -> stats.Statistics:
         """Counts over every published document ``request`` matches (``archive.stats``: per year and type, top
         topics per year, Kommunen, parties, places for a map), from the facet columns alone."""
+        request = self._changed(request)
         searcher, table = self.index.searcher()
         return stats.compute(table, matching(searcher, table, request))
 

@@ -51,6 +51,8 @@ class SearchRequest:
     facet_limit: int = DEFAULT_FACET_LIMIT  # values listed per facet (most frequent first)
     literal: bool = False  # search the words as typed: no reading of type and council words
     collapse: str = ""  # "same_text": copies of one text are one entry (see ``_collapsed``)
+    modified_since: str | None = None  # ISO time (UTC): only documents added or changed since
+    changed_ids: frozenset | None = None  # the ids changed since ``modified_since`` (filled in by ``Archive``)
 
     def __post_init__(self):
         if self.sort not in SORTS:
@@ -377,6 +379,8 @@ def _filter_masks(table: FacetTable, request: SearchRequest) -> dict[str, np.nda
             facet = BY_NAME[name]
             wanted = set(chain.from_iterable(facet.resolver(v) for v in values))
             masks[name] = table[name].having(wanted, table.size)
+    if request.changed_ids is not None:
+        masks["modified_since"] = np.isin(table.ids, np.fromiter(request.changed_ids, dtype=np.int64))
     if request.date_from or request.date_to:
         low = int((request.date_from or "0000-00-00").replace("-", ""))
         high = int((request.date_to or "9999-12-31").replace("-", ""))

@@ -257,6 +257,11 @@ class Store:
 
     # -- writing -------------------------------------------------------
 
+    def ids_changed_since(self, since: str) -> list[int]:
+        """Published documents added or changed (``updated_at``) at or after the ISO time ``since`` (UTC)."""
+        sql = "SELECT id FROM documents WHERE publication = ? AND updated_at >= ?"
+        return [row[0] for row in self.db.execute(sql, [PUBLISHED, since])]
+
     def published_ids(self) -> list[int]:
         sql = "SELECT id FROM documents WHERE publication = ? ORDER BY id"
         return [row[0] for row in self.db.execute(sql, [PUBLISHED])]

@@ -69,3 +69,20 @@ def test_changes_report_new_withdrawn_and_deleted_documents(app, store_dir: Path
         assert client.get("/api/changes").status_code == 400
         assert client.get("/api/changes?since=gestern").status_code == 400
         assert client.get(f"/api/changes?since={before}&limit=0").status_code == 400
+
+
+def test_modified_since_keeps_what_changed_on_search_and_export(app, store_dir: Path, tmp_path: Path):
+    time.sleep(1.1)  # time stamps have whole seconds
+    since = datetime.now(UTC).isoformat(timespec="seconds")
+    archive = Archive(store_dir)
+    path = make_docx(tmp_path / "neu.docx", motion_text("Kiel", "Bänke am Hafen", "Mehr Bänke in Kiel."))
+    [new] = list(archive.ingest([path], workers=1))
+    archive.close()
+    with app.test_client() as client:
+        hits = client.get(f"/api/search?modified_since={since}").get_json()
+        assert [hit["id"] for hit in hits["hits"]] == [new.id] and hits["total"] == 1
+        assert sum(c["count"] for c in hits["facets"]["municipality"]) == 1
+        lines = client.get(f"/api/export?format=jsonl&modified_since={since}").get_data(as_text=True).splitlines()
+        assert len(lines) == 1
+        assert client.get("/api/search?modified_since=2000-01-01").get_json()["total"] == len(STORE_DOCS) + 1
+        assert client.get("/api/search?modified_since=gestern").status_code == 400

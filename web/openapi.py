@@ -38,6 +38,8 @@ def search_parameters() -> list[dict]:
         _param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "Treffer pro Seite"),
         _param("facet_limit", {"type": "integer", "minimum": 1, "maximum": MAX_FACET_LIMIT},
                "Werte pro Facette"),
+        _param("modified_since", {"type": "string", "format": "date-time"},
+               "Nur Dokumente, die seit diesem Zeitpunkt (UTC) aufgenommen oder geändert wurden"),
         _param("literal", {"type": "string", "enum": ["0", "1", "true", "false", "ja", "nein"]},
                "Wörter wörtlich suchen (keine Deutung von Typ- und Ratswörtern)"),
         _param("collapse", {"type": "string", "enum": ["same_text", "none"]},

@@ -1,5 +1,6 @@
 """Turn URL parameters into a SearchRequest and back (the URL holds the whole search state)."""
 
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
@@ -16,7 +17,7 @@ LABELS = {"page": "Seite (page)", "per_page": "Treffer pro Seite (per_page)",
 # Every URL parameter of the search page and /api/search, then those /api/export adds (web/exports.py); the
 # README documents each.
 PARAMETERS = ("q", *(facet.name for facet in FACETS), "date_from", "date_to", "sort", "page", "per_page",
-              "facet_limit", "literal", "collapse", "format", "text", "sep")
+              "facet_limit", "literal", "collapse", "modified_since", "format", "text", "sep")
 
 
 # copies of one text are one entry on the search page unless ?collapse=none; /api/search only with ?collapse=same_text
@@ -46,7 +47,21 @@ def search_request(args: MultiDict, default_per_page: int = 20, default_collapse
         facet_limit=_int(args, "facet_limit", DEFAULT_FACET_LIMIT),
         literal=flag(args, "literal"),
         collapse=collapse(args, default_collapse),
+        modified_since=moment(args.get("modified_since")),
     )
+
+
+def moment(raw: str | None) -> str | None:
+    """``modified_since``: an ISO time (``2024-01-31T00:00:00Z``; UTC without an offset), as the store writes
+    times; BadRequest otherwise."""
+    if not raw:
+        return None
+    try:
+        parsed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00").replace(" ", "+"))
+    except ValueError as exc:
+        raise BadRequest(f"modified_since ist kein gültiger Zeitpunkt: {raw!r} (Format JJJJ-MM-TTThh:mm:ss)") from exc
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def collapse(args: MultiDict, default: str) -> str:
@@ -99,6 +114,8 @@ def to_pairs(request: SearchRequest, collapse_default: str | None = None) -> lis
         pairs.append(("facet_limit", str(request.facet_limit)))
     if request.literal:
         pairs.append(("literal", "1"))
+    if request.modified_since:
+        pairs.append(("modified_since", request.modified_since))
     if collapse_default is not None and request.collapse != collapse_default:
         pairs.append(("collapse", request.collapse or "none"))
     if request.page != 1:
