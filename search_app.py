@@ -13,6 +13,16 @@ WORKER              ``huey`` (default): uploads are parsed and the index written
                     ``inline``: that work runs in the request itself (tests, a single-process demo)
 EXPORT_ZIP_MAX_FILES  most originals one ZIP export (``/api/export?format=zip``) holds (default 500)
 EXPORT_ZIP_MAX_MB   most MB of originals one ZIP export holds (default 500)
+PUBLIC_URL          the archive's address, for the links in e-mails sent outside a request (default
+                    ``http://127.0.0.1:5000``)
+MAIL_SERVER         SMTP server for the e-mail alerts (default: none, no alerts are offered)
+MAIL_PORT           its port (default 25)
+MAIL_USE_TLS        ``1``: STARTTLS after connecting (default ``0``)
+MAIL_USE_SSL        ``1``: SMTP over TLS from the start, usually port 465 (default ``0``)
+MAIL_USERNAME       SMTP login, if the server needs one (default: none)
+MAIL_PASSWORD       its password (default: none)
+MAIL_FROM           sender address of the alerts (default ``antragsarchiv@localhost``)
+ALERTS_AT           when the worker sends the daily alert digests, ``HH:MM`` UTC (default ``06:00``)
 """
 
 import os
@@ -28,7 +38,23 @@ from archive.index import Index
 from archive.reuse_cli import COMMANDS as REUSE_COMMANDS
 from archive.worker import Worker
 from ingest.cli import inspect_command
-from web import accounts, api, citation, context, exports, feeds, openapi, pages, security, staff, stats, vorlage
+from web import (
+    accounts,
+    alerts,
+    api,
+    citation,
+    context,
+    digest,
+    exports,
+    feeds,
+    openapi,
+    pages,
+    security,
+    staff,
+    stats,
+    vorlage,
+)
+from web.alert_cli import COMMANDS as ALERT_COMMANDS
 
 SETTINGS = {
     "ARCHIVE_DIR": "data",
@@ -39,6 +65,15 @@ SETTINGS = {
     "WORKER": "huey",
     "EXPORT_ZIP_MAX_FILES": 500,
     "EXPORT_ZIP_MAX_MB": 500,
+    "PUBLIC_URL": "http://127.0.0.1:5000",
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": "0",
+    "MAIL_USE_SSL": "0",
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_FROM": "antragsarchiv@localhost",
+    "ALERTS_AT": "06:00",
 }
 WORKER_MODES = ("huey", "inline")
 
@@ -55,10 +90,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.teardown_appcontext(context.close_archive)
     security.init_app(app)
     for blueprint in (api.bp, pages.bp, staff.bp, accounts.bp, exports.bp, feeds.bp, openapi.bp, stats.bp,
-                      citation.bp):
+                      citation.bp, alerts.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(vorlage.bp)  # /dokument/<id>/vorlage.docx
-    for command in (*ARCHIVE_COMMANDS, *ACCOUNT_COMMANDS, *REUSE_COMMANDS, inspect_command):
+    for command in (*ARCHIVE_COMMANDS, *ACCOUNT_COMMANDS, *REUSE_COMMANDS, *ALERT_COMMANDS, inspect_command):
         app.cli.add_command(command)
     return app
 
@@ -69,7 +104,26 @@ def _worker(app: Flask) -> Worker:
     if mode not in WORKER_MODES:
         raise ValueError(f"WORKER must be one of {', '.join(WORKER_MODES)}, not {mode!r}")
     root, index = Path(app.config["ARCHIVE_DIR"]), app.extensions["index"]
-    return Worker(root, lambda: Archive(root, index), immediate=mode == "inline")
+    daily = {"alert_digests": (_at(app.config["ALERTS_AT"]), lambda: _digests(app))}
+    return Worker(root, lambda: Archive(root, index), immediate=mode == "inline", periodic=daily)
+
+
+def _at(value: str) -> dict:
+    """``HH:MM`` (UTC) as huey's crontab arguments."""
+    hour, _, minute = str(value).partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise ValueError(f"ALERTS_AT must be HH:MM (UTC), not {value!r}")
+    return {"hour": str(int(hour)), "minute": str(int(minute))}
+
+
+def _digests(app: Flask) -> None:
+    """The worker's daily job: the alert digests, when this server sends mail."""
+    if not app.config["MAIL_SERVER"]:
+        return
+    with app.app_context():
+        report = digest.send_digests()
+    app.logger.info("alert digests: %d alerts, %d mails, %d failures", report.alerts, report.mails,
+                    len(report.failures))
 
 
 def _settings(config: dict) -> dict:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import ingest
-from archive import audit, consistency, indexing, reuse, similar, snapshot, spelling, stats, topic_training
+from archive import alerts, audit, consistency, indexing, reuse, similar, snapshot, spelling, stats, topic_training
 from archive.corrections import InvalidCorrection, changed_fields, parse_correction
 from archive.errors import ArchiveError, BadRequest, IndexWriteError, NotFound, StoreError
 from archive.index import Index
@@ -133,6 +133,7 @@ class Archive:
         keeps that it was deleted, by whom, and no word of it. Returns the ids deleted."""
         with self.store.transaction():
             ids, paths = self.store.delete_tree(doc_id)
+            alerts.forget(self.store.db.conn, ids)
             audit.record(self.store.db.conn, account, audit.DELETE, document_id=doc_id,
                          detail=f"with attachments {ids[1:]}" if len(ids) > 1 else None)
         for path in paths:

@@ -7,6 +7,7 @@
   get a higher priority than big ones, and two worker threads run side by side (each parse in its own
   sandboxed process), so a 100-page scan in OCR does not hold up the small files behind it;
 - ``sync_index()``: carry out the index requests that SQLite writes queued (``archive.indexing``);
+- the app's own periodic jobs (``periodic``: the daily e-mail alert digests at ``ALERTS_AT``);
 - ``nightly_snapshot()``, periodic (``SNAPSHOT_AT``, huey's clock is UTC): the published archive as one SQLite file,
   ``ARCHIVE_DIR/snapshot/antragsarchiv.db`` (``archive.snapshot``), which ``/api/snapshot.db`` serves.
 
@@ -37,8 +38,10 @@ class Worker:
     """The job queue of the store at ``root``; ``open_archive()`` opens an ``Archive`` of it for each job
     (closed after it)."""
 
-    def __init__(self, root: Path, open_archive: Callable, immediate: bool = False):
+    def __init__(self, root: Path, open_archive: Callable, immediate: bool = False,
+                 periodic: dict[str, tuple[dict, Callable[[], None]]] | None = None):
         self.root = Path(root)
+        self.periodic = dict(periodic or {})  # name -> (crontab arguments, job): jobs the app adds
         self._archive = open_archive
         self.immediate = immediate
         self._huey = None
@@ -56,6 +59,8 @@ class Worker:
                 self._sync = huey.task(name="sync_index", priority=100)(self._sync_index)
                 self._snapshot = huey.periodic_task(crontab(**SNAPSHOT_AT), name="nightly_snapshot")(
                     self._nightly_snapshot)
+                for name, (when, job) in self.periodic.items():
+                    huey.periodic_task(crontab(**when), name=name)(job)
                 self._huey = huey
             return self._huey
 

@@ -11,7 +11,7 @@ from web.params import PARAMETERS
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 OWN_COMMANDS = {"ingest", "inspect", "reindex", "reprocess", "topics retrain", "check", "worker",
                 "user create", "user list", "user delete", "user passwd", "token create", "token list", "token revoke",
-                "snapshot", "similar rebuild"}
+                "snapshot", "similar rebuild", "alerts send", "alerts list", "alerts delete"}
 FLASK_COMMANDS = {"run", "shell", "routes"}
 
 

@@ -26,6 +26,11 @@ WRITES = {
     "accounts.delete_account": ADMIN,
     "accounts.set_password": ADMIN,
     "api.upload": TOKEN,  # tests/test_api_upload.py: a bearer token, no cookie, no CSRF
+    # e-mail alerts (tests/test_alerts.py): anyone; confirm and unsubscribe are authorised by a signed token,
+    # unsubscribe also without a form (RFC 8058 one-click)
+    "alerts.subscribe": PUBLIC,
+    "alerts.confirm": PUBLIC,
+    "alerts.unsubscribe": PUBLIC,
 }
 PASSWORDS = {"ada": "admin-passwort-lang-1", "erika": "editor-passwort-lang-2", "opfer": "opfer-passwort-lang-3"}
 

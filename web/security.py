@@ -99,8 +99,20 @@ def csrf_token() -> str:
     return token
 
 
+_CSRF_EXEMPT: set = set()
+
+
+def csrf_exempt(view):
+    """Mark a view whose POST is authorised by a signed token in its URL, not by a session (the one-click
+    unsubscribe of a mail program, which has no form): it needs no CSRF token."""
+    _CSRF_EXEMPT.add(view)
+    return view
+
+
 def check_csrf():
     if request.method not in UNSAFE_METHODS or request.path.startswith("/api/"):
+        return None
+    if current_app.view_functions.get(request.endpoint) in _CSRF_EXEMPT:
         return None
     expected = session.get(CSRF_FIELD)
     # Reading request.form may raise RequestEntityTooLarge: handled by ``too_large``.
