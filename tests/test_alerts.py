@@ -320,3 +320,46 @@ def test_subscribing_without_a_csrf_token_is_refused(mail_app, smtp):
         for path in ("/benachrichtigung/bestaetigen/x", "/benachrichtigung/abbestellen/x"):
             assert client.post(path, data={}).status_code in (400, 404)
     assert inbox.take() == [] and _alerts(mail_app) == []
+
+
+@pytest.mark.browser
+def test_browser_subscribe_confirm_from_the_mail_and_unsubscribe(store_dir: Path, smtp, tmp_path: Path):
+    """A visitor subscribes to a filtered search from the search page, confirms from the mail, receives a digest
+    and unsubscribes from it; axe checks each alert page."""
+    from playwright.sync_api import expect
+
+    from tests.test_accessibility import assert_accessible
+    from tests.test_browser import chromium, new_page, serving
+
+    controller, inbox = smtp
+    with serving(store_dir, MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port,
+                 PUBLIC_URL="http://placeholder") as url, chromium() as browser:
+        page, errors = new_page(browser, bypass_csp=True)  # axe is injected as a script
+        page.goto(url + "/?q=Radweg&doc_type=antrag")
+        page.get_by_role("link", name="Per E-Mail benachrichtigen").click()
+        expect(page.locator("h1")).to_have_text("Per E-Mail benachrichtigen")
+        expect(page.locator(".alert-search")).to_contain_text("„Radweg“ · Dokumenttyp: Antrag")
+        assert_accessible(page, "alert form")
+        page.get_by_label("Ihre E-Mail-Adresse").fill("ratsherr@example.org")
+        page.get_by_role("button", name="Benachrichtigung bestellen").click()
+        expect(page.locator("h1")).to_have_text("Bitte bestätigen Sie Ihre E-Mail-Adresse")
+        assert_accessible(page, "alert requested")
+
+        (mail,) = inbox.take()
+        confirm = re.search(r"http://placeholder(/benachrichtigung/bestaetigen/\S+)", _text(mail))[1]
+        page.goto(url + confirm)
+        assert_accessible(page, "alert confirmation page")
+        page.get_by_role("button", name="Ja, Benachrichtigung bestätigen").click()
+        expect(page.locator("h1")).to_have_text("Benachrichtigung bestätigt")
+
+        _add(store_dir, tmp_path, "radweg.docx", "Marburg", "Antrag Radweg zur Uni", "Ein Radweg zur Universität.")
+        _send(make_app(store_dir, MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, PUBLIC_URL="http://placeholder"))
+        (digest,) = inbox.take()
+        unsubscribe = re.search(r"http://placeholder(/benachrichtigung/abbestellen/\S+)", _text(digest))[1]
+        page.goto(url + unsubscribe)
+        page.get_by_role("button", name="Ja, abbestellen").click()
+        expect(page.locator("h1")).to_have_text("Benachrichtigung abbestellt")
+        assert_accessible(page, "alert ended")
+        page.close()
+        assert errors == []
+    assert _alerts(make_app(store_dir)) == []

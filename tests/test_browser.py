@@ -16,11 +16,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @contextmanager
-def serving(store: Path):
-    """The app on ``store`` served on a free local port, in a thread; yields its base URL."""
+def serving(store: Path, **config):
+    """The app on ``store`` (with ``config``) served on a free local port, in a thread; yields its base URL."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, make_app(store), threaded=True)
+    server = make_server("127.0.0.1", 0, make_app(store, **config), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -86,10 +86,11 @@ def _mail_link(paragraph, address: str) -> None:
     paragraph._p.append(link)
 
 
-def motion_pdf(path: Path) -> Path:
-    """Two pages with a running header, page numbers, a sentence over the page break and a hyphenated line end."""
-    header = f"Ratsfraktion DIE LINKE. {TOWN} | Antrag zur Ratssitzung"
-    first = "\n".join([header, FACTION, f"{TOWN}, 13.03.2023", "Antrag", f"Betreff: {TITLE}",
+def motion_pdf(path: Path, town: str = TOWN) -> Path:
+    """Two pages with a running header, page numbers, a sentence over the page break and a hyphenated line end;
+    ``town`` another town that filed the same motion."""
+    header = f"Ratsfraktion DIE LINKE. {town} | Antrag zur Ratssitzung"
+    first = "\n".join([header, FACTION.replace(TOWN, town), f"{town}, 13.03.2023", "Antrag", f"Betreff: {TITLE}",
                        "Der Rat möge beschließen:", LONG, "Begründung:",
                        "Viele Familien können das Mittagessen nicht bezahlen und die Kinder der Stadt gehen",
                        "Seite 1 von 2"])
@@ -384,17 +385,24 @@ def test_muster_survives_reprocessing_and_an_old_store_gets_the_column(store_dir
 
 
 @pytest.mark.browser
-def test_open_a_document_download_its_template_and_copy_its_text(store_dir: Path, tmp_path: Path):
+def test_open_a_document_see_its_same_text_download_its_template_and_copy_its_text(store_dir: Path, tmp_path: Path):
     from playwright.sync_api import expect
 
     from tests.test_browser import chromium, new_page, serving
 
     pdf = _ingest(store_dir, motion_pdf(tmp_path / "schulessen.pdf"))
+    same = _ingest(store_dir, motion_pdf(tmp_path / "kiel.pdf", town="Kiel"))  # the same motion, filed in Kiel
     with serving(store_dir) as url, chromium() as browser:
         page, errors = new_page(browser, accept_downloads=True, permissions=["clipboard-read", "clipboard-write"])
         page.goto(url + "/?q=Schulessen")
         page.get_by_role("link", name=f"Betreff: {TITLE}").or_(page.get_by_role("link", name=TITLE)).first.click()
         page.wait_for_url(re.compile(rf"/dokument/{pdf}$"))
+
+        reuse = page.get_by_role("list", name="Gleicher Mustertext")
+        expect(reuse).to_be_visible()
+        expect(reuse.locator(f'a[href="/dokument/{same}"]')).to_be_visible()
+        expect(reuse).to_contain_text("textgleich")
+        expect(reuse).to_contain_text("Kiel")
 
         template = page.get_by_role("link", name=re.compile("Als Vorlage verwenden"))
         with page.expect_download() as info:
