@@ -130,13 +130,3 @@ def query_string(request: SearchRequest, collapse_default: str | None = None, **
         if value is not None:
             pairs.append((key, str(value)))
     return urlencode(pairs)
-
-
-def toggle_filter(request: SearchRequest, name: str, value: str) -> str:
-    """The URL query with one facet value added, or removed if it was active."""
-    pairs = [(k, v) for k, v in to_pairs(request) if k != "page"]
-    if (name, value) in pairs:
-        pairs.remove((name, value))
-    else:
-        pairs.append((name, value))
-    return urlencode(pairs)
