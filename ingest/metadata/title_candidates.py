@@ -23,7 +23,8 @@ _REFERENCE = re.compile(
     r"^(?:TOP\b|Drucksache|Drs\.|Vorlage|Vorlagen-?Nr|Antrags-?Nr|Ds\.|DS\b|Az\.|Aktenzeichen|Unser Zeichen|"
     r"Ihr Zeichen|Sitzung|Tagesordnung|Gremium|Eingang|Eingangsdatum|Beratungsfolge|Status|Nr\.)", re.IGNORECASE)
 _PRINTER = re.compile(
-    r"gedruckt auf|recyclingpapier|umweltpapier|V\.i\.S\.d\.P|verantwortlich im sinne|bankverbindung|\bIBAN\b|"
+    r"gedruckt auf|recyclingpapier|vorab per (?:e-?mail|fax)|umweltpapier|V\.i\.S\.d\.P|verantwortlich im sinne|"
+    r"bankverbindung|\bIBAN\b|"
     r"\bBIC\b|sparkasse|volksbank|amtsgericht|registergericht|ust-?id|steuernummer|seite \d+ von \d+|^-\s*\d+\s*-$",
     re.IGNORECASE)
 _ADDRESSEE = re.compile(
@@ -32,6 +33,9 @@ _ADDRESSEE = re.compile(
     re.IGNORECASE)
 _FORM_HEADER = re.compile(r"\b(?:Gremium|Termin|TOP|Sitzung|ö\s+nö|öffentlich|nichtöffentlich)\b")
 _INCOMPLETE_END = re.compile(r"[-–,:(„\"]$")
+# a line that goes on from the one before it: lower case, a conjunction or preposition, a dash
+_CONTINUES = re.compile(r"^(?:[a-zäöüß]|(?:und|oder|sowie|für|mit|durch|im|in|zur|zum|statt|gegen|auf|an|als|"
+                        r"bei|nach|von|vom|ohne)\s|[-–]\s)")
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,7 @@ def features(cand: Candidate, context: "Context") -> dict[str, float]:
             f["emph:joined_same" if nxt == level and level else "emph:joined_mixed"] = 1.0
     if text == context.rule_pick:
         f["rule_pick"] = 1.0
+    f.update(_continuation_flags(cand, context))
     if cand.line > 0 and rules.TYPE_LINE.match(context.head[cand.line - 1][1]):
         f["after_type_line"] = 1.0
     if cand.line > 0 and _TYPE_DATE.match(context.head[cand.line - 1][1]):
@@ -144,6 +149,18 @@ def features(cand: Candidate, context: "Context") -> dict[str, float]:
     for name, hit in _text_flags(text, words).items():
         if hit:
             f[f"text:{name}"] = 1.0
+    return f
+
+
+def _continuation_flags(cand: Candidate, context: "Context") -> dict[str, float]:
+    """Whether the line after the candidate goes on from it (the candidate is cut), and whether a joined
+    candidate's second line goes on from its first (they belong together)."""
+    f = {}
+    after = cand.line + len(cand.lines)
+    if after < len(context.head) and _CONTINUES.match(context.head[after][1]):
+        f["next_continues"] = 1.0
+    if len(cand.lines) > 1 and _CONTINUES.match(cand.lines[1]):
+        f["joined_continues"] = 1.0
     return f
 
 
