@@ -35,7 +35,7 @@ _FORM_HEADER = re.compile(r"\b(?:Gremium|Termin|TOP|Sitzung|ö\s+nö|öffentlich
 _INCOMPLETE_END = re.compile(r"[-–,:(„\"]$")
 # a line that goes on from the one before it: lower case, a conjunction or preposition, a dash
 _CONTINUES = re.compile(r"^(?:[a-zäöüß]|(?:und|oder|sowie|für|mit|durch|im|in|zur|zum|statt|gegen|auf|an|als|"
-                        r"bei|nach|von|vom|ohne)\s|[-–]\s)")
+                        r"bei|nach|von|vom|ohne)\s|[-–]\s|\()")
 
 
 @dataclass(frozen=True)
