@@ -13,6 +13,9 @@ WORKER              ``huey`` (default): uploads are parsed and the index written
                     ``inline``: that work runs in the request itself (tests, a single-process demo)
 EXPORT_ZIP_MAX_FILES  most originals one ZIP export (``/api/export?format=zip``) holds (default 500)
 EXPORT_ZIP_MAX_MB   most MB of originals one ZIP export holds (default 500)
+SEARCH_ENGINE       ``whoosh`` (default): the search index in ARCHIVE_DIR/index; ``tantivy``: in
+                    ARCHIVE_DIR/index-tantivy (build it first with ``flask reindex --engine tantivy``). Every engine
+                    built in the store folder gets every write, so switching back and forth loses nothing.
 """
 
 import os
@@ -24,7 +27,7 @@ from flask import Flask
 from archive import Archive
 from archive.account_cli import COMMANDS as ACCOUNT_COMMANDS
 from archive.cli import COMMANDS as ARCHIVE_COMMANDS
-from archive.index import Index
+from archive.engine import ENGINES, engine_path, open_engine
 from archive.reuse_cli import COMMANDS as REUSE_COMMANDS
 from archive.worker import Worker
 from ingest.cli import inspect_command
@@ -39,6 +42,7 @@ SETTINGS = {
     "WORKER": "huey",
     "EXPORT_ZIP_MAX_FILES": 500,
     "EXPORT_ZIP_MAX_MB": 500,
+    "SEARCH_ENGINE": "whoosh",
 }
 WORKER_MODES = ("huey", "inline")
 
@@ -49,7 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(_settings(config or {}))
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _secret_key(Path(app.config["ARCHIVE_DIR"]))
-    app.extensions["index"] = Index(Path(app.config["ARCHIVE_DIR"]) / "index")
+    app.extensions["index"] = _engine(app)
     app.extensions["worker"] = _worker(app)
     _open_once(app)
     app.teardown_appcontext(context.close_archive)
@@ -61,6 +65,14 @@ def create_app(config: dict | None = None) -> Flask:
     for command in (*ARCHIVE_COMMANDS, *ACCOUNT_COMMANDS, *REUSE_COMMANDS, inspect_command):
         app.cli.add_command(command)
     return app
+
+
+def _engine(app: Flask):
+    """The search engine ``SEARCH_ENGINE`` over its index folder in the store folder."""
+    kind = app.config["SEARCH_ENGINE"]
+    if kind not in ENGINES:
+        raise ValueError(f"SEARCH_ENGINE must be one of {', '.join(ENGINES)}, not {kind!r}")
+    return open_engine(kind, engine_path(Path(app.config["ARCHIVE_DIR"]), kind))
 
 
 def _worker(app: Flask) -> Worker:

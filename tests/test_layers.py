@@ -38,3 +38,10 @@ def test_the_check_sees_imports_inside_functions(tmp_path: Path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from whoosh import index\n    import flask.json\n")
     assert imported_modules(module) == {"whoosh", "flask"}
+
+
+def test_only_the_tantivy_engine_imports_tantivy():
+    engine = ROOT / "archive" / "engine" / "tantivy"
+    importers = {str(path.relative_to(ROOT)) for path in sorted(ROOT.rglob("*.py"))
+                 if ".venv" not in path.parts and "tantivy" in imported_modules(path)}
+    assert importers and all(Path(ROOT / name).is_relative_to(engine) for name in importers), importers

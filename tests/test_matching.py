@@ -11,9 +11,11 @@ from whoosh import query as wq
 
 from archive import phrases
 from archive.docsets import mask_of, matching_docs, matching_mask
-from archive.index import build_schema, index_fields
+from archive.engine.documents import index_fields
+from archive.engine.whoosh import to_whoosh
+from archive.engine.whoosh.index import build_schema
 from archive.phrases import phrase_docs
-from archive.query import parse, to_whoosh
+from archive.query import parse
 from archive.scoring import top_scores
 from archive.search import FIELD_QUERIES
 
