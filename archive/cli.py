@@ -306,7 +306,8 @@ def worker_command(threads: int, archive_dir: Path) -> None:
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _open(archive_dir).close()  # creates the store and rebuilds an outdated index before any job
-    Worker(archive_dir, lambda: Archive(archive_dir)).run(threads)
+    engine = _engine()
+    Worker(archive_dir, lambda: Archive(archive_dir, engine=engine)).run(threads)
 
 
 @click.command("snapshot")
@@ -336,9 +337,14 @@ def snapshot_command(out: Path, archive_dir: Path) -> None:
     click.echo(f"{count} veröffentlichte Dokumente in {out} ({size:.1f} MB) in {time.monotonic() - started:.1f} s")
 
 
+def _engine() -> str:
+    """The engine the commands open: the environment's ``SEARCH_ENGINE``, as the app reads it."""
+    return os.environ.get("SEARCH_ENGINE") or DEFAULT_ENGINE
+
+
 def _open(archive_dir: Path, rebuild: bool = True) -> Archive:
     try:
-        engine = os.environ.get("SEARCH_ENGINE") or DEFAULT_ENGINE
+        engine = _engine()
         return Archive.open(archive_dir, engine=engine) if rebuild else Archive(archive_dir, engine=engine)
     except ArchiveError as exc:
         logging.getLogger(__name__).exception("cannot open archive at %s", archive_dir)

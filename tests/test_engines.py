@@ -14,7 +14,7 @@ from archive import DRAFT, Archive, SearchRequest
 from archive.engine import ENGINES, engine_path
 from archive.search import MAX_WINDOW
 from bench.synth import Generator
-from tests.conftest import write_documents
+from tests.conftest import make_app, write_documents
 from tests.docs import make_docx, motion_text
 
 WORDS = ("Kita Gebühren Kita-Gebühren Stadt Rat Miete Wohnungsbau sozialer Verkehr Parken Schule Sanierung "
@@ -214,3 +214,16 @@ def test_flask_check_sees_no_drift_in_the_active_engine(archives):
         report = archive.check()
         assert not report.drift, report.summary()
 
+
+
+def test_the_app_answers_through_the_engine_its_setting_names(store: Path):
+    answers = {}
+    for kind in ENGINES:
+        client = make_app(store, SEARCH_ENGINE=kind).test_client()
+        found = client.get("/api/search", query_string={"q": "titel:Sozialticket", "per_page": 100}).get_json()
+        assert client.application.extensions["index"].kind == kind
+        answers[kind] = (found["total"], sorted(hit["id"] for hit in found["hits"]))
+    assert answers["whoosh"] == answers["tantivy"]
+    assert 0 < answers["whoosh"][0] == len(answers["whoosh"][1])
+    with pytest.raises(ValueError, match="SEARCH_ENGINE"):
+        make_app(store, SEARCH_ENGINE="solr")
