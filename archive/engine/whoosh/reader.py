@@ -1,18 +1,18 @@
 """The Whoosh engine's reader: one searcher and its facet table, executing plans with numpy.
 
-Matching is ``archive.docsets`` (posting lists as masks), scoring ``archive.scoring`` (Whoosh's BM25F in
-vectors); both read each posting list once per request (``archive.postings``).
+Matching is ``docsets`` (posting lists as masks), scoring ``scoring`` (Whoosh's BM25F in vectors); both read
+each posting list once per request (``postings``), all in ``archive.engine.whoosh``.
 """
 
 import numpy as np
 from whoosh.searching import Searcher
 
 from archive.columns import FacetTable
-from archive.docsets import matching_mask
+from archive.engine.whoosh.docsets import matching_mask
 from archive.engine.whoosh.plan import WhooshTerms, to_query
-from archive.postings import Postings
+from archive.engine.whoosh.postings import Postings
+from archive.engine.whoosh.scoring import top_scores
 from archive.query import plan as p
-from archive.scoring import top_scores
 
 
 class WhooshExecution:
