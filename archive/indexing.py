@@ -49,7 +49,7 @@ def apply(store: Store, index: Engines, ids: list[int]) -> None:
     for engine in index if isinstance(index, Sequence) else (index,):
         engine.apply(published, hidden, purge=deleted)
         if deleted and not engine.purges:
-            engine.rebuild(store.iter_documents(REBUILD_BATCH, PUBLISHED))
+            engine.rebuild(store.iter_documents(REBUILD_BATCH, PUBLISHED), procs=1)  # no fork from a busy process
     reuse.update(store.db.conn, rows, ids)  # text reuse of every touched document, published or not
     if hidden:
         log.info("index: %d written, %d removed%s", len(published), len(hidden), " (purged)" if deleted else "")

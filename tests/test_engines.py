@@ -227,3 +227,15 @@ def test_the_app_answers_through_the_engine_its_setting_names(store: Path):
     assert 0 < answers["whoosh"][0] == len(answers["whoosh"][1])
     with pytest.raises(ValueError, match="SEARCH_ENGINE"):
         make_app(store, SEARCH_ENGINE="solr")
+
+
+def test_a_rebuilt_index_answers_as_the_one_fed_write_by_write(private: Path):
+    before = Archive(private, engine="tantivy")
+    answers = {q: _all(before, q) for q in QUERIES[:12]}
+    segments = before.index.reader().searcher.num_segments
+    assert before.reindex(engine="tantivy") == SYNTHETIC + 4  # analysed in worker processes
+    before.close()
+    rebuilt = Archive(private, engine="tantivy")
+    assert {q: _all(rebuilt, q) for q in answers} == answers
+    assert rebuilt.index.reader().searcher.num_segments <= segments
+    rebuilt.close()

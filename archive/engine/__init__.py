@@ -72,8 +72,9 @@ class Engine(Protocol):
 
     def ids(self) -> set[int]: ...
 
-    def rebuild(self, batches: Iterable[list[dict]], on_batch=None) -> int:
-        """Build a fresh index from row batches and swap it in; the number of documents."""
+    def rebuild(self, batches: Iterable[list[dict]], on_batch=None, procs: int | None = None) -> int:
+        """Build a fresh index from row batches and swap it in, analysing in ``procs`` processes (default: every
+        core); the number of documents."""
 
     def reader(self) -> Reader: ...
 

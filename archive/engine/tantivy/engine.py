@@ -7,11 +7,14 @@ the two leaves at worst a document without facet values until the next write of 
 """
 
 import logging
+import multiprocessing
+import os
 import shutil
 import sqlite3
 import threading
 import time
 from collections.abc import Iterable
+from contextlib import nullcontext
 from pathlib import Path
 
 import tantivy
@@ -20,7 +23,7 @@ from archive.columns import FacetTable
 from archive.engine.documents import MULTI, PACKED, pack, parties, unpack
 from archive.engine.folders import mark, read_version, swap
 from archive.engine.tantivy.reader import TantivyReader, live_ids
-from archive.engine.tantivy.schema import build_schema, document
+from archive.engine.tantivy.schema import analysed, build_document, build_schema, document
 from archive.errors import IndexWriteError
 
 log = logging.getLogger(__name__)
@@ -29,6 +32,7 @@ SCHEMA_VERSION = 1
 FACETS_FILE = "facets.db"
 WRITER_HEAP = 64_000_000  # bytes of tantivy's indexing buffer (per thread)
 REBUILD_THREADS = 2
+ANALYSIS_CHUNK = 20  # rows a worker process analyses at a time during a rebuild
 LOCK_RETRY = 0.05  # seconds between attempts to take tantivy's writer lock
 
 
@@ -112,18 +116,25 @@ class TantivyEngine:
     def ids(self) -> set[int]:
         return {int(i) for i in self.reader().table.ids}
 
-    def rebuild(self, batches: Iterable[list[dict]], on_batch=None) -> int:
-        """Build a fresh index from row batches beside the live one, then swap it in."""
+    def rebuild(self, batches: Iterable[list[dict]], on_batch=None, procs: int | None = None) -> int:
+        """Build a fresh index from row batches beside the live one, then swap it in. Our analysis of the rows runs
+        in ``procs`` worker processes (default: every core), tantivy's indexing in its writer threads."""
+        procs = procs or os.cpu_count() or 1
+        with multiprocessing.get_context("fork").Pool(procs) if procs > 1 else nullcontext() as pool:
+            return self._rebuild(batches, on_batch, pool)
+
+    def _rebuild(self, batches: Iterable[list[dict]], on_batch, pool) -> int:
         fresh = self.path.with_name(self.path.name + ".new")
         shutil.rmtree(fresh, ignore_errors=True)
-        ix = _create(fresh, version=False)
+        ix = _create(fresh, version=False)  # after the fork: no tantivy thread is ever forked
         writer = ix.writer(WRITER_HEAP * REBUILD_THREADS, REBUILD_THREADS)
         facets = _facets(fresh)
         count = 0
         try:
             for batch in batches:
-                for row in batch:
-                    writer.add_document(document(row))
+                found = pool.imap(analysed, batch, chunksize=ANALYSIS_CHUNK) if pool else map(analysed, batch)
+                for analysis in found:
+                    writer.add_document(build_document(analysis))
                 facets.executemany("INSERT OR REPLACE INTO facets VALUES (?, ?, 0)",
                                    [(int(row["id"]), pack(row, parties(row))) for row in batch])
                 count += len(batch)

@@ -31,26 +31,31 @@ def build_schema() -> tantivy.Schema:
     return builder.build()
 
 
-def _tokens(text: str, found) -> tantivy.PreTokenizedString:
-    return tantivy.PreTokenizedString(text, [tantivy.Token(term, pos, start, end) for term, pos, start, end in found])
+def analysed(row: dict) -> tuple[int, dict, dict]:
+    """What tantivy gets of one ``documents`` row, as plain data (picklable: ``rebuild`` analyses rows in worker
+    processes): the id, each text field's ``(term, position, start, end)`` tokens, each facet field's values."""
+    values = index_fields(row)
+    tokens = {name: list(positions(values[name])) for name in ANALYSED}
+    tokens.update({name: list(part_positions(values[name])) for name in PARTS})
+    raw = {name: [values[name]] if values[name] else [] for name in SINGLE}
+    for name in (*LISTED, *LISTED_AS_IS):
+        found = (value.strip() for value in values[name].split(","))
+        raw[name] = [value.lower() if name in LISTED else value for value in found if value]
+    return int(row["id"]), tokens, raw
+
+
+def build_document(analysis: tuple[int, dict, dict]) -> tantivy.Document:
+    doc_id, tokens, raw = analysis
+    doc = tantivy.Document()
+    doc.add_unsigned("id", doc_id)
+    for name, found in tokens.items():
+        doc.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", [tantivy.Token(*token) for token in found]))
+    for name, values in raw.items():
+        for value in values:
+            doc.add_text(name, value)
+    return doc
 
 
 def document(row: dict) -> tantivy.Document:
     """The tantivy document of one ``documents`` row."""
-    values = index_fields(row)
-    doc = tantivy.Document()
-    doc.add_unsigned("id", int(row["id"]))
-    for name in ANALYSED:
-        doc.add_pre_tokenized_text(name, _tokens(values[name], positions(values[name])))
-    for name in PARTS:
-        doc.add_pre_tokenized_text(name, _tokens(values[name], part_positions(values[name])))
-    for name in SINGLE:
-        if values[name]:
-            doc.add_text(name, values[name])
-    for name in (*LISTED, *LISTED_AS_IS):
-        lower = name in LISTED
-        for value in values[name].split(","):
-            value = value.strip()
-            if value:
-                doc.add_text(name, value.lower() if lower else value)
-    return doc
+    return build_document(analysed(row))

@@ -127,9 +127,9 @@ class Index:
         with self._open().searcher() as searcher:
             return {int(fields["id"]) for fields in searcher.all_stored_fields()}
 
-    def rebuild(self, batches: Iterable[list[dict]], on_batch=None) -> int:
+    def rebuild(self, batches: Iterable[list[dict]], on_batch=None, procs: int | None = None) -> int:
         """Build a fresh index from row batches beside the live one and swap it in (``rebuild``)."""
-        return rebuild(self.path, batches, on_batch)
+        return rebuild(self.path, batches, on_batch, procs=procs)
 
     # -- reading -------------------------------------------------------
 
