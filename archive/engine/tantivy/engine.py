@@ -165,7 +165,7 @@ class TantivyEngine:
         ix.reload()
         searcher = ix.searcher()
         ids = live_ids(searcher)
-        state = (build_id, int(ids.size), _meta_stamp(self.path))
+        state = (build_id, int(ids.size), _meta_stamp(self.path), _facets_stamp(self.path))
         if reader is None or reader.state != state:
             reader = TantivyReader(searcher, ix.schema, self._table(build_id, ids), state)
             self._local.reader = reader
@@ -207,6 +207,16 @@ def _facets(path: Path) -> sqlite3.Connection:
 
 def _next_seq(conn: sqlite3.Connection) -> int:
     return (conn.execute("SELECT max(seq) FROM facets").fetchone()[0] or 0) + 1
+
+
+def _facets_stamp(path: Path) -> tuple:
+    """Changes with every write of ``facets.db`` (committed after tantivy's: a reader that saw tantivy's commit
+    first builds its table again once the facet values are there too)."""
+    facets = _facets(path)
+    try:
+        return facets.execute("SELECT max(seq), count(*) FROM facets").fetchone()
+    finally:
+        facets.close()
 
 
 def _meta_stamp(path: Path) -> tuple:
