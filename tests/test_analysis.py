@@ -10,13 +10,13 @@ from archive.analysis import (
     STOPWORDS,
     analyze,
     fold,
+    german_analyzer,
     iter_tokens,
     prefix_key,
     query_terms,
     term,
     token_terms,
 )
-from archive.engine.whoosh.analysis import german_analyzer
 
 DOCS = {
     "miete": "Die Miete in der Innenstadt steigt weiter.",

@@ -45,9 +45,3 @@ def test_only_the_tantivy_engine_imports_tantivy():
     importers = {str(path.relative_to(ROOT)) for path in sorted(ROOT.rglob("*.py"))
                  if ".venv" not in path.parts and "tantivy" in imported_modules(path)}
     assert importers and all(Path(ROOT / name).is_relative_to(engine) for name in importers), importers
-
-
-def test_only_the_whoosh_engine_imports_whoosh_in_the_archive():
-    engine = ROOT / "archive" / "engine" / "whoosh"
-    importers = {path for path in sorted((ROOT / "archive").rglob("*.py")) if "whoosh" in imported_modules(path)}
-    assert importers and all(path.is_relative_to(engine) for path in importers), importers

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from whoosh import fields, index
 from whoosh import query as wq
 
+from archive.analysis import german_analyzer
 from archive.engine.whoosh import WhooshTerms, to_whoosh
-from archive.engine.whoosh.analysis import german_analyzer
 from archive.query import (
     And,
     Field,

@@ -20,10 +20,10 @@ from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import MERGE_SMALL, LockError
 
+from archive.analysis import german_analyzer, parts_analyzer
 from archive.columns import FacetTable
 from archive.engine.documents import MULTI, PACKED, index_fields, unpack
 from archive.engine.folders import mark, read_version, swap
-from archive.engine.whoosh.analysis import german_analyzer, parts_analyzer
 from archive.engine.whoosh.reader import WhooshReader
 from archive.errors import IndexWriteError
 
