@@ -23,6 +23,9 @@ MAIL_USERNAME       SMTP login, if the server needs one (default: none)
 MAIL_PASSWORD       its password (default: none)
 MAIL_FROM           sender address of the alerts (default ``antragsarchiv@localhost``)
 ALERTS_AT           when the worker sends the daily alert digests, ``HH:MM`` UTC (default ``06:00``)
+SEARCH_ENGINE       ``whoosh`` (default): the search index in ARCHIVE_DIR/index; ``tantivy``: in
+                    ARCHIVE_DIR/index-tantivy (build it first with ``flask reindex --engine tantivy``). Every engine
+                    built in the store folder gets every write, so switching back and forth loses nothing.
 """
 
 import os
@@ -34,7 +37,7 @@ from flask import Flask
 from archive import Archive
 from archive.account_cli import COMMANDS as ACCOUNT_COMMANDS
 from archive.cli import COMMANDS as ARCHIVE_COMMANDS
-from archive.index import Index
+from archive.engine import ENGINES, engine_path, open_engine
 from archive.reuse_cli import COMMANDS as REUSE_COMMANDS
 from archive.worker import Worker
 from ingest.cli import inspect_command
@@ -74,6 +77,7 @@ SETTINGS = {
     "MAIL_PASSWORD": None,
     "MAIL_FROM": "antragsarchiv@localhost",
     "ALERTS_AT": "06:00",
+    "SEARCH_ENGINE": "whoosh",
 }
 WORKER_MODES = ("huey", "inline")
 
@@ -84,7 +88,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(_settings(config or {}))
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _secret_key(Path(app.config["ARCHIVE_DIR"]))
-    app.extensions["index"] = Index(Path(app.config["ARCHIVE_DIR"]) / "index")
+    app.extensions["index"] = _engine(app)
     app.extensions["worker"] = _worker(app)
     _open_once(app)
     app.teardown_appcontext(context.close_archive)
@@ -96,6 +100,14 @@ def create_app(config: dict | None = None) -> Flask:
     for command in (*ARCHIVE_COMMANDS, *ACCOUNT_COMMANDS, *REUSE_COMMANDS, *ALERT_COMMANDS, inspect_command):
         app.cli.add_command(command)
     return app
+
+
+def _engine(app: Flask):
+    """The search engine ``SEARCH_ENGINE`` over its index folder in the store folder."""
+    kind = app.config["SEARCH_ENGINE"]
+    if kind not in ENGINES:
+        raise ValueError(f"SEARCH_ENGINE must be one of {', '.join(ENGINES)}, not {kind!r}")
+    return open_engine(kind, engine_path(Path(app.config["ARCHIVE_DIR"]), kind))
 
 
 def _worker(app: Flask) -> Worker:

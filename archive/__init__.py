@@ -1,4 +1,4 @@
-"""The store and the search: SQLite is the truth, Whoosh is derived from it.
+"""The store and the search: SQLite is the truth, the search engine's index is derived from it.
 
     >>> from archive import Archive, SearchRequest
     >>> archive = Archive.open("data")
@@ -15,9 +15,8 @@ from pathlib import Path
 import ingest
 from archive import alerts, audit, consistency, indexing, reuse, similar, snapshot, spelling, stats, topic_training
 from archive.corrections import InvalidCorrection, changed_fields, parse_correction
+from archive.engine import DEFAULT_ENGINE, Engine, built_engines, engine_path, open_engine
 from archive.errors import ArchiveError, BadRequest, IndexWriteError, NotFound, StoreError
-from archive.index import Index
-from archive.index import rebuild as rebuild_index
 from archive.ingesting import Outcome, ingest_files
 from archive.query.expand import lexicon
 from archive.reprocessing import reprocess
@@ -50,27 +49,30 @@ __all__ = [
 
 
 class Archive:
-    """One store folder: ``archive.db``, ``originals/`` and ``index/``.
+    """One store folder: ``archive.db``, ``originals/`` and the search engine's index (``index/`` for Whoosh,
+    ``index-tantivy/`` for tantivy; ``archive.engine``).
 
-    The ``Index`` may be shared between Archive objects of one process (the
-    web app keeps one, so searchers survive across requests).
+    The engine (``index``) may be shared between Archive objects of one process (the web app keeps one, so
+    readers survive across requests). ``engine`` names the one to open otherwise. Writes reach every engine
+    built in the store folder (``built_engines``), so switching engines loses nothing.
 
     Writes go to SQLite first, with the ids they touched queued for the index; ``on_change`` is then called
     to bring the index in line: by default at once in this process (``sync_index``); the web app passes a
     function that hands the work to the background worker, the only writer of the index there.
     """
 
-    def __init__(self, root: Path, index: Index | None = None, on_change=None):
+    def __init__(self, root: Path, index: Engine | None = None, on_change=None, engine: str = DEFAULT_ENGINE):
         self.root = Path(root)
         topic_training.apply(self.root)  # the store's topic rules, before anything is parsed (workers fork later)
         self.store = Store(self.root)
-        self.index = index or Index(self.root / "index")
+        self.index = index or open_engine(engine, engine_path(self.root, engine))
+        self.engines = built_engines(self.root, self.index)
         self.on_change = on_change or self.sync_index
 
     @classmethod
-    def open(cls, root: Path, index: Index | None = None) -> "Archive":
+    def open(cls, root: Path, index: Engine | None = None, engine: str = DEFAULT_ENGINE) -> "Archive":
         """Open a store and rebuild its index if the schema version changed."""
-        archive = cls(root, index)
+        archive = cls(root, index, engine=engine)
         if archive.index.needs_rebuild():
             log.info("index missing or of an older schema version: rebuilding from SQLite")
             archive.reindex()
@@ -86,14 +88,14 @@ class Archive:
                publication: str = PUBLISHED) -> Iterator[Outcome]:
         """Add files, published (or as drafts with ``publication=DRAFT``) and indexed in this process (a bulk
         import); ``names`` maps ``str(path)`` to the file name users see."""
-        return ingest_files(self.store, self.index, paths, workers=workers, batch_size=batch_size, limits=limits,
+        return ingest_files(self.store, self.engines, paths, workers=workers, batch_size=batch_size, limits=limits,
                             names=names, publication=publication)
 
     def reprocess(self, status: str = NO_TEXT, workers: int | None = None,
                   limits: Limits | None = None, everything: bool = False) -> Iterator[Outcome]:
         """Parse the documents with ``status`` again from their originals (e.g. scans once OCR is installed);
         with ``everything``, all documents, updating those whose text or unreviewed metadata changed."""
-        return reprocess(self.store, self.index, status, workers=workers, limits=limits, everything=everything)
+        return reprocess(self.store, self.engines, status, workers=workers, limits=limits, everything=everything)
 
     def correct(self, doc_id: int, values: Mapping, account: str | None = None) -> dict:
         """Store the metadata staff confirmed or corrected (form values: see ``archive.corrections``) and mark
@@ -144,21 +146,28 @@ class Archive:
 
     def sync_index(self) -> int:
         """Write the index entries SQLite asked for (``archive.indexing``); the number of documents touched."""
-        return indexing.sync(self.store, self.index)
+        return indexing.sync(self.store, self.engines)
 
     def check(self, repair: bool = False, account: str | None = None) -> consistency.Report:
         """Compare SQLite, the index and the stored originals (see ``archive.consistency``)."""
-        report = consistency.check(self.store, self.index, repair)
+        report = consistency.check(self.store, self.engines, repair)
         if repair and report.drift:
             audit.record(self.store.db.conn, account, audit.REPAIR, detail=report.summary())
             self.store.db.conn.commit()
         return report
 
-    def reindex(self, batch: int = 500, on_batch=None) -> int:
-        """Rebuild the index of the published documents from SQLite in batches (bounded memory) and swap it in;
-        the requests queued before it started are done by it."""
+    def reindex(self, batch: int = 500, on_batch=None, engine: str | None = None) -> int:
+        """Rebuild the index of the published documents from SQLite in batches (bounded memory) and swap it in
+        (of ``engine``, by default the open one); the requests queued before it started are done by it. With
+        other engines built beside it, those still get the queued requests (the rebuilt one again)."""
+        kind = engine or self.index.kind
+        target = self.index if kind == self.index.kind else open_engine(kind, engine_path(self.root, kind))
         upto = self.store.last_queued()
-        count = rebuild_index(self.index.path, self.store.iter_documents(batch, PUBLISHED), on_batch)
+        count = target.rebuild(self.store.iter_documents(batch, PUBLISHED), on_batch)
+        self.engines = built_engines(self.root, self.index)
+        if len(self.engines) > 1:
+            self.sync_index()
+            return count
         self._reuse_queued(upto)
         with self.store.transaction():
             self.store.db.conn.execute("DELETE FROM index_queue WHERE seq <= ?", [upto])
@@ -191,10 +200,10 @@ class Archive:
 
     def search(self, request: SearchRequest) -> SearchResult:
         request = self._changed(request)
-        searcher, table = self.index.searcher()
-        result = search(searcher, table, request, self._snippet_texts, self.copies)
+        reader = self.index.reader()
+        result = search(reader, request, self._snippet_texts, self.copies)
         if request.q.strip() and result.total - result.partial < spelling.FEW_HITS:
-            result = replace(result, suggestion=self._did_you_mean(result, searcher, table))
+            result = replace(result, suggestion=self._did_you_mean(result, reader))
         return result
 
     def search_ids(self, request: SearchRequest) -> list[int]:
@@ -202,27 +211,25 @@ class Archive:
         and ``per_page`` ignored), without facets or snippets: what an export lists. The index may lag SQLite
         by a moment: check each row's ``publication`` when reading it."""
         request = self._changed(request)
-        searcher, table = self.index.searcher()
-        return ordered_ids(searcher, table, request)
+        return ordered_ids(self.index.reader(), request)
 
     def statistics(self, request: SearchRequest) -> stats.Statistics:
         """Counts over every published document ``request`` matches (``archive.stats``: per year and type, top
         topics per year, Kommunen, parties, places for a map), from the facet columns alone."""
         request = self._changed(request)
-        searcher, table = self.index.searcher()
-        return stats.compute(table, matching(searcher, table, request))
+        reader = self.index.reader()
+        return stats.compute(reader.table, matching(reader, request))
 
-    def _did_you_mean(self, result: SearchResult, searcher, table) -> str | None:
-        vocabularies = suggester_for(self.root).vocabularies(searcher, table, self.store.titles)
-        lex = lexicon(searcher)
+    def _did_you_mean(self, result: SearchResult, reader) -> str | None:
+        vocabularies = suggester_for(self.root).vocabularies(reader, self.store.titles)
+        lex = lexicon(reader.terms)
         return spelling.suggest(result.request.q, result.parsed.node, vocabularies, spelling.for_store(self.root),
                                 lex.df)
 
     def suggest(self, prefix: str, limit: int = 8) -> list[Suggestion]:
         """Suggestions for the last word of ``prefix`` (the search box up to the cursor): Kommunen, parties and
         topics of the archive and frequent title words, with document counts; ``limit`` 1..20, else BadRequest."""
-        searcher, table = self.index.searcher()
-        return suggester_for(self.root).suggest(prefix, limit, searcher, table, self.store.titles)
+        return suggester_for(self.root).suggest(prefix, limit, self.index.reader(), self.store.titles)
 
     def _snippet_texts(self, ids: list[int]) -> dict[int, str]:
         return self.store.texts(ids, 50_000)
@@ -243,8 +250,7 @@ class Archive:
     def similar_to(self, doc: dict) -> list[similar.Similar]:
         """Up to five published documents on the same subject (not copies of its text), each with a reason;
         computed on first use and cached (``archive.similar``)."""
-        searcher, table = self.index.searcher()
-        return similar.for_document(self.store, searcher, table, doc)
+        return similar.for_document(self.store, self.index.reader(), doc)
 
     def documents(self, ids: list[int]) -> dict[int, dict]:
         return self.store.get_many(ids)

@@ -343,3 +343,22 @@ def parts_analyzer() -> CompositeAnalyzer:
 def german_analyzer() -> CompositeAnalyzer:
     """Analyzer for the ``title`` and ``body`` fields (index and query time)."""
     return CompositeAnalyzer(GermanTokenizer())
+
+
+def positions(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """``(term, position, start, end)`` of every index term of ``text``, as ``GermanTokenizer`` indexes them (for
+    engines that take analysed tokens)."""
+    pos = 0
+    for match in TOKEN_RE.finditer(text):
+        info = token_terms(match.group())
+        start = match.start()
+        for text_, offset, begin, end in info.entries:
+            yield text_, pos + offset, start + begin, start + end
+        pos += info.width
+
+
+def part_positions(text: str) -> Iterator[tuple[str, int, int, int]]:
+    """``(term, position, start, end)`` of the compound parts of ``text``, as ``PartsTokenizer`` indexes them."""
+    for pos, match in enumerate(_LONG_WORD_RE.finditer(text)):
+        for found in part_terms(match.group()):
+            yield found, pos, match.start(), match.end()

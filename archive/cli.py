@@ -7,6 +7,7 @@ folder comes from ``--archive-dir`` or the ``ARCHIVE_DIR`` environment variable.
 
 import json
 import logging
+import os
 import sys
 import time
 from collections import Counter
@@ -17,6 +18,7 @@ from tqdm import tqdm
 
 import ingest
 from archive import DRAFT, PUBLISHED, Archive, ArchiveError, topic_training
+from archive.engine import DEFAULT_ENGINE, ENGINES
 from archive.ingesting import ADDED, FAILED, UNCHANGED, UPDATED, Outcome
 from archive.worker import THREADS, Worker
 
@@ -85,19 +87,23 @@ def _failures(failures: list[Outcome]) -> None:
 
 @click.command("reindex")
 @click.option("--batch", type=int, default=500, show_default=True, help="Documents read from SQLite at a time.")
+@click.option("--engine", type=click.Choice(list(ENGINES)), default=None,
+              help="The engine whose index is rebuilt (default: SEARCH_ENGINE, else whoosh); "
+                   "building another engine's index once keeps it in step from then on.")
 @archive_dir_option
-def reindex_command(batch: int, archive_dir: Path) -> None:
+def reindex_command(batch: int, engine: str | None, archive_dir: Path) -> None:
     """Rebuild the search index from SQLite and swap it in when complete.
 
     \b
     Examples:
       flask --app search_app reindex
+      flask --app search_app reindex --engine tantivy
       ARCHIVE_DIR=/srv/archiv flask --app search_app reindex --batch 200
     """
     archive = _open(archive_dir, rebuild=False)
     started = time.monotonic()
     with tqdm(total=archive.count(), unit=" Dok.", desc="Index", file=sys.stderr, disable=None) as bar:
-        count = archive.reindex(batch, on_batch=bar.update)
+        count = archive.reindex(batch, on_batch=bar.update, engine=engine)
     archive.close()
     click.echo(f"{count} Dokumente indexiert in {time.monotonic() - started:.1f} s")
 
@@ -300,7 +306,8 @@ def worker_command(threads: int, archive_dir: Path) -> None:
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     _open(archive_dir).close()  # creates the store and rebuilds an outdated index before any job
-    Worker(archive_dir, lambda: Archive(archive_dir)).run(threads)
+    engine = _engine()
+    Worker(archive_dir, lambda: Archive(archive_dir, engine=engine)).run(threads)
 
 
 @click.command("snapshot")
@@ -330,9 +337,15 @@ def snapshot_command(out: Path, archive_dir: Path) -> None:
     click.echo(f"{count} veröffentlichte Dokumente in {out} ({size:.1f} MB) in {time.monotonic() - started:.1f} s")
 
 
+def _engine() -> str:
+    """The engine the commands open: the environment's ``SEARCH_ENGINE``, as the app reads it."""
+    return os.environ.get("SEARCH_ENGINE") or DEFAULT_ENGINE
+
+
 def _open(archive_dir: Path, rebuild: bool = True) -> Archive:
     try:
-        return Archive.open(archive_dir) if rebuild else Archive(archive_dir)
+        engine = _engine()
+        return Archive.open(archive_dir, engine=engine) if rebuild else Archive(archive_dir, engine=engine)
     except ArchiveError as exc:
         logging.getLogger(__name__).exception("cannot open archive at %s", archive_dir)
         raise click.ClickException(exc.for_user()) from exc

@@ -14,10 +14,11 @@ Drift of each kind:
 the queue and deletes the extra files.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.index import Index
+from archive.engine import Engine, Engines
 from archive.indexing import apply, sync
 from archive.store import Store
 
@@ -51,9 +52,10 @@ class Report:
 KINDS = ("missing_in_index", "extra_in_index", "missing_originals", "extra_originals", "queued")
 
 
-def check(store: Store, index: Index, repair: bool = False) -> Report:
-    """What drifted; with ``repair``, fix what SQLite can fix and report what it cannot."""
-    report = _compare(store, index)
+def check(store: Store, index: Engines, repair: bool = False) -> Report:
+    """What drifted (in the first engine of several); with ``repair``, fix what SQLite can fix (in every engine)
+    and report what it cannot."""
+    report = _compare(store, index[0] if isinstance(index, Sequence) else index)
     if not repair or not report.drift:
         return report
     sync(store, index)
@@ -67,7 +69,7 @@ def check(store: Store, index: Index, repair: bool = False) -> Report:
     return Report(**{**report.__dict__, "repaired": True, "unrepairable": unrepairable})
 
 
-def _compare(store: Store, index: Index) -> Report:
+def _compare(store: Store, index: Engine) -> Report:
     published = set(store.published_ids())
     indexed = index.ids()
     missing, extra = _originals(store)

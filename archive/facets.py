@@ -2,7 +2,7 @@
 
 The search engine counts and filters every facet the same way, from the
 ``FacetTable`` of the current searcher; adding a facet means adding a row here
-and a packed column in ``archive.index``.
+and a packed value in ``archive.engine.documents``.
 """
 
 from collections.abc import Callable

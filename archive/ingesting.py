@@ -13,8 +13,8 @@ from pathlib import Path
 
 import ingest
 from archive import indexing, reuse
+from archive.engine import Engines
 from archive.errors import ArchiveError
-from archive.index import Index
 from archive.store import PUBLISHED, Store, decoded_row
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class Stored:
     rows: tuple[dict, ...]
 
 
-def ingest_files(store: Store, index: Index, paths: Iterable[Path], *, workers: int | None = None,
+def ingest_files(store: Store, index: Engines, paths: Iterable[Path], *, workers: int | None = None,
                  batch_size: int = 50, limits: ingest.Limits | None = None,
                  names: dict[str, str] | None = None, publication: str = PUBLISHED) -> Iterator[Outcome]:
     """Yield one Outcome per file, in completion order; ``names`` maps paths to display names."""
@@ -80,7 +80,7 @@ def _known(store: Store, path: Path) -> Outcome | None:
     return Outcome(str(path), UNCHANGED, doc_id) if doc_id else None
 
 
-def _flush(store: Store, index: Index, batch: list[ingest.ParsedDocument],
+def _flush(store: Store, index: Engines, batch: list[ingest.ParsedDocument],
            names: dict[str, str] | None, publication: str) -> Iterator[Outcome]:
     if not batch:
         return
@@ -106,7 +106,7 @@ def _flush(store: Store, index: Index, batch: list[ingest.ParsedDocument],
         yield _logged(store, Outcome(doc.path, UNCHANGED, store.document_id_for(doc.sha256)), doc.sha256, names)
 
 
-def _sync(store: Store, index: Index) -> None:
+def _sync(store: Store, index: Engines) -> None:
     """Index what the batch stored; on failure the rows stay queued for the next sync (stored is stored)."""
     try:
         indexing.sync(store, index)

@@ -14,15 +14,15 @@ from collections.abc import Iterator
 import ingest
 from archive import indexing
 from archive.corrections import REVIEWED_COLUMNS
+from archive.engine import Engines
 from archive.errors import ArchiveError
-from archive.index import Index
 from archive.ingesting import FAILED, UNCHANGED, UPDATED, Outcome, log_failed_attachments, store_attachments
 from archive.store import EXTRACTION_RECORD, Store, decoded_row
 
 log = logging.getLogger(__name__)
 
 
-def reprocess(store: Store, index: Index, status: str, *, workers: int | None = None,
+def reprocess(store: Store, index: Engines, status: str, *, workers: int | None = None,
               limits: ingest.Limits | None = None, everything: bool = False) -> Iterator[Outcome]:
     """Yield one Outcome per document with ``status`` (with ``everything``: per document): updated,
     unchanged (same status again; with ``everything``: same text and metadata) or failed."""
@@ -53,7 +53,7 @@ def _differs(stored: dict, parsed: ingest.ParsedDocument, everything: bool) -> b
     return any(fresh[column] != stored[column] for column in columns)
 
 
-def _update(store: Store, index: Index, doc_id: int, name: str, doc: ingest.ParsedDocument) -> Outcome:
+def _update(store: Store, index: Engines, doc_id: int, name: str, doc: ingest.ParsedDocument) -> Outcome:
     try:
         with store.transaction():
             row = store.replace_parsed(doc_id, doc)

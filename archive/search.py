@@ -1,6 +1,7 @@
 """Run a search: compile the query, filter and count facets, rank, page, snippet.
 
-Facet counts and filters come from the searcher's ``FacetTable`` (values per
+The engine (``archive.engine``) executes the compiled plan: which docnums match, and the best of them by
+score. Facet counts and filters come from the engine reader's ``FacetTable`` (values per
 docnum, decoded once per segment), never from stored documents. Filters
 repeated within a facet are ORed, filters across facets ANDed, and each
 facet's counts ignore that facet's own filter (so the user can add an OR value).
@@ -13,20 +14,16 @@ from dataclasses import dataclass, field, replace
 from itertools import chain
 
 import numpy as np
-from whoosh import query as wq
-from whoosh.searching import Searcher
 
 from archive import analysis, vocab
 from archive.columns import FacetTable
-from archive.docsets import matching_mask
+from archive.engine import Execution, Reader, Terms
 from archive.errors import BadRequest
 from archive.facets import BY_NAME, BY_QUERY_FIELD, FACETS, MUSTER, Facet
-from archive.postings import Postings
-from archive.query import And, Or, ParsedQuery, Phrase, Prefix, Word, highlight_terms, parse, to_whoosh
-from archive.query.compile import Union
+from archive.query import And, Or, ParsedQuery, Phrase, Prefix, Word, highlight_terms, parse, to_plan
+from archive.query import plan as wq
 from archive.query.expand import lexicon
 from archive.query.reading import COMMON_SHARE, Reading, literal, read
-from archive.scoring import top_scores
 from archive.snippets import make_snippet
 
 SORTS = ("relevance", "newest", "oldest")
@@ -121,7 +118,7 @@ class SearchResult:
         return self.parsed.hints
 
 
-def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
+def search(reader: Reader, request: SearchRequest,
            texts: Callable[[list[int]], dict[int, str]],
            copies: Callable[[list[int]], dict[int, set[int]]] | None = None) -> SearchResult:
     """Answer one request; ``texts(ids)`` supplies document texts for snippets, ``copies(ids)`` the copies of
@@ -132,7 +129,8 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
     the facet counts and paging then cover both, and a hint says so. ``total`` and the facets always count
     documents, also when copies are folded into one entry (``collapse``; pages then count entries).
     """
-    match = _match(searcher, table, request)
+    table = reader.table
+    match = _match(reader, request)
     facets, facet_values = {}, {}
     for facet in FACETS:
         docs = _intersect(match.matched, _others(match.allowed, facet.name))
@@ -140,28 +138,28 @@ def search(searcher: Searcher, table: FacetTable, request: SearchRequest,
     window = request.page * request.per_page
     entries = None
     if request.collapse and copies is not None:
-        hits, entries = _collapsed(searcher, table, match, request, copies)
+        hits, entries = _collapsed(table, match, request, copies)
     else:
-        scored = _ordered(searcher, table, match, request, window)
+        scored = _ordered(table, match, request, window)
         ids = table.ids
         hits = [Hit(docnum, int(ids[docnum]), score) for docnum, score in scored[window - request.per_page:window]]
-    hits = _with_snippets(hits, match.parsed, searcher, texts)
+    hits = _with_snippets(hits, match.parsed, reader.terms, texts)
     return SearchResult(request, match.parsed, match.total, hits, facets, facet_values, match.partial_total,
                         match.reading, entries=entries)
 
 
-def ordered_ids(searcher: Searcher, table: FacetTable, request: SearchRequest) -> list[int]:
+def ordered_ids(reader: Reader, request: SearchRequest) -> list[int]:
     """The ids of every document the request matches, in the order its pages list them (``page`` and
     ``per_page`` ignored), without facet counts or snippets: for exports of a whole result."""
-    match = _match(searcher, table, request)
-    ids = table.ids
-    return [int(ids[docnum]) for docnum, _score in _ordered(searcher, table, match, request, match.total)]
+    match = _match(reader, request)
+    ids = reader.table.ids
+    return [int(ids[docnum]) for docnum, _score in _ordered(reader.table, match, request, match.total)]
 
 
-def matching(searcher: Searcher, table: FacetTable, request: SearchRequest) -> np.ndarray:
+def matching(reader: Reader, request: SearchRequest) -> np.ndarray:
     """A docnum mask of every document the request matches, partial matches included: the documents its
     ``total`` counts, for statistics over a whole result (``archive.stats``)."""
-    match = _match(searcher, table, request)
+    match = _match(reader, request)
     return match.final | match.partial.docs if match.partial else match.final
 
 
@@ -177,7 +175,7 @@ class _Match:
     partial: "Partial | None"  # partial matches within the filters
     scoring: "Scoring"
     ranked: bool
-    postings: Postings
+    execution: Execution
 
     @property
     def partial_total(self) -> int:
@@ -188,18 +186,19 @@ class _Match:
         return int(self.final.sum()) + self.partial_total
 
 
-def _match(searcher: Searcher, table: FacetTable, request: SearchRequest) -> _Match:
+def _match(reader: Reader, request: SearchRequest) -> _Match:
+    table, terms = reader.table, reader.terms
     parsed = parse(request.q)
-    reading = literal(parsed.node) if request.literal else read(parsed.node, _common_terms(searcher))
-    compiled = to_whoosh(reading.node, searcher=searcher, fields=FIELD_QUERIES)
-    postings = Postings()  # each posting list decoded once per request, for matching and scoring
-    matched = matching_mask(searcher, compiled, postings)
+    reading = literal(parsed.node) if request.literal else read(parsed.node, _common_terms(terms))
+    compiled = to_plan(reading.node, terms=terms, fields=FIELD_QUERIES)
+    execution = reader.execution()  # one request: the engine reads each posting list once, for matching and scoring
+    matched = execution.match(compiled)
     allowed = _filter_masks(table, request)
     final = _intersect(matched, allowed.values())
     ranked = bool(request.q.strip())
     partial = None
     if ranked and request.sort == "relevance" and int(final.sum()) < RELAX_BELOW:
-        partial = _relaxed(reading.node, searcher, matched, postings)
+        partial = _relaxed(reading.node, terms, matched, execution)
         if partial is not None:
             matched = matched | partial.docs
             partial = partial.within(_intersect(partial.docs, allowed.values()))
@@ -207,8 +206,8 @@ def _match(searcher: Searcher, table: FacetTable, request: SearchRequest) -> _Ma
                 parsed = ParsedQuery(parsed.node, (*parsed.hints, HINT_PARTIAL))
             else:
                 partial = None
-    scoring = Scoring(_with_optional(compiled, reading, searcher), _preferred(table, reading))
-    return _Match(parsed, reading, matched, allowed, final, partial, scoring, ranked, postings)
+    scoring = Scoring(_with_optional(compiled, reading, terms), _preferred(table, reading))
+    return _Match(parsed, reading, matched, allowed, final, partial, scoring, ranked, execution)
 
 
 # -- reading of type and council words ---------------------------------------
@@ -222,21 +221,21 @@ COMMON_MIN_DOCS = 200  # below this many documents, shares say little: only the 
 class Scoring:
     """What ranks the matched documents: the query with its optional words, and a weight per docnum."""
 
-    query: wq.Query
+    query: wq.Plan
     prior: np.ndarray | None = None
 
 
-def _common_terms(searcher: Searcher) -> Callable[[str], bool]:
-    lex = lexicon(searcher)
+def _common_terms(terms: Terms) -> Callable[[str], bool]:
+    lex = lexicon(terms)
     if lex.doc_count < COMMON_MIN_DOCS:
         return lambda _term: False
     return lambda text: lex.df(text) >= COMMON_SHARE * lex.doc_count
 
 
-def _with_optional(compiled: wq.Query, reading: Reading, searcher: Searcher) -> wq.Query:
-    optional = [to_whoosh(word, searcher=searcher, fields=FIELD_QUERIES) for word in reading.optional]
-    optional = [q.with_boost(q.boost * OPTIONAL_BOOST) for q in optional if q is not wq.NullQuery]
-    return wq.Or([compiled, *optional]) if optional else compiled
+def _with_optional(compiled: wq.Plan, reading: Reading, terms: Terms) -> wq.Plan:
+    optional = [to_plan(word, terms=terms, fields=FIELD_QUERIES) for word in reading.optional]
+    optional = [wq.with_boost(q, q.boost * OPTIONAL_BOOST) for q in optional if q is not wq.NOTHING]
+    return wq.Any((compiled, *optional)) if optional else compiled
 
 
 def _preferred(table: FacetTable, reading: Reading) -> np.ndarray | None:
@@ -261,7 +260,7 @@ class Partial:
     """Documents that match some but not all words: the OR of the words (for scoring), and per docnum
     how many words it matched (0 outside ``docs``)."""
 
-    query: wq.Query
+    query: wq.Plan
     docs: np.ndarray  # mask
     words: np.ndarray  # words matched per docnum
     count: int = 1  # words of the query
@@ -283,7 +282,7 @@ def _needed(words: int) -> int:
     return max(1, words - 1) if words <= 4 else -(-3 * words // 4)
 
 
-def _relaxed(node, searcher: Searcher, matched: np.ndarray, postings: Postings) -> Partial | None:
+def _relaxed(node, terms: Terms, matched: np.ndarray, execution: Execution) -> Partial | None:
     """For an implicit AND of at least two free-text words or phrases: the documents that miss some
     but not too many of them. Explicit operators keep their meaning: field filters and negations
     still apply, and ORed alternatives count as one word. None if the query is not of that shape."""
@@ -291,19 +290,19 @@ def _relaxed(node, searcher: Searcher, matched: np.ndarray, postings: Postings) 
         return None
     optional = [c for c in node.children if isinstance(c, Word | Phrase | Prefix | Or)]
     required = [c for c in node.children if c not in optional]
-    compiled = [to_whoosh(c, searcher=searcher, fields=FIELD_QUERIES) for c in optional]
-    compiled = [q for q in compiled if q is not wq.NullQuery]
+    compiled = [to_plan(c, terms=terms, fields=FIELD_QUERIES) for c in optional]
+    compiled = [q for q in compiled if q is not wq.NOTHING]
     if len(compiled) < 2:
         return None
     words = np.zeros(matched.size, dtype=np.int16)
     for query in compiled:
-        words += matching_mask(searcher, query, postings)
+        words += execution.match(query)
     candidates = (words >= _needed(len(compiled))) & ~matched
     if candidates.any() and required:
-        keep = to_whoosh(And(tuple(required)) if len(required) > 1 else required[0], searcher=searcher,
-                         fields=FIELD_QUERIES)
-        candidates &= matching_mask(searcher, keep, postings)
-    return Partial(Union(compiled), candidates, words, len(compiled))
+        keep = to_plan(And(tuple(required)) if len(required) > 1 else required[0], terms=terms,
+                       fields=FIELD_QUERIES)
+        candidates &= execution.match(keep)
+    return Partial(wq.Any(tuple(compiled)), candidates, words, len(compiled))
 
 
 # -- copies of one text as one entry (collapse=same_text) -------------------
@@ -312,7 +311,7 @@ COLLAPSE_SCAN = 3  # ranked documents looked at per entry wanted, at first (four
 COLLAPSE_MIN_SCAN = 100
 
 
-def _collapsed(searcher: Searcher, table: FacetTable, match: "_Match", request: SearchRequest,
+def _collapsed(table: FacetTable, match: "_Match", request: SearchRequest,
                copies: Callable[[list[int]], dict[int, set[int]]]) -> tuple[list[Hit], int | None]:
     """The request's page of entries when copies of one text are folded into the first of them in the
     result's order: the documents are ranked as always, then walked from the top; a document that is a copy
@@ -324,7 +323,7 @@ def _collapsed(searcher: Searcher, table: FacetTable, match: "_Match", request: 
     total = match.total
     size = min(max(window * COLLAPSE_SCAN, COLLAPSE_MIN_SCAN), total)
     while True:
-        scored = _ordered(searcher, table, match, request, size)
+        scored = _ordered(table, match, request, size)
         groups = _groups(scored, table.ids, copies)
         complete = len(scored) >= total
         if len(groups) >= window or complete:
@@ -418,17 +417,14 @@ def _count(table: FacetTable, facet: Facet, docs: np.ndarray, request: SearchReq
 # -- ranking -------------------------------------------------------------
 
 
-def _ordered(searcher: Searcher, table: FacetTable, match: _Match, request: SearchRequest,
-             window: int) -> list[tuple[int, float | None]]:
+def _ordered(table: FacetTable, match: _Match, request: SearchRequest, window: int) -> list[tuple[int, float | None]]:
     """The first ``window`` ``(docnum, score)`` pairs in the request's order; partial matches are ranked among
     the full matches, their scores weighted by the words they miss."""
     if request.sort == "relevance" and match.ranked:
-        scored = _by_score(searcher, table, match.scoring.query, match.final, window, match.postings,
-                           match.scoring.prior)
+        scored = _by_score(table, match.execution, match.scoring.query, match.final, window, match.scoring.prior)
         partial = match.partial
         if partial:
-            more = _by_score(searcher, table, partial.query, partial.docs, window, match.postings,
-                             match.scoring.prior)
+            more = _by_score(table, match.execution, partial.query, partial.docs, window, match.scoring.prior)
             scored += [(docnum, score * partial.weight(docnum)) for docnum, score in more]
             dates = table.dates
             scored.sort(key=lambda p: (-round(p[1], 6), -dates[p[0]]))
@@ -436,10 +432,10 @@ def _ordered(searcher: Searcher, table: FacetTable, match: _Match, request: Sear
     return _by_date(table, match.final, window, newest=request.sort != "oldest")
 
 
-def _by_score(searcher: Searcher, table: FacetTable, compiled, final: np.ndarray, window: int,
-              postings: Postings | None = None, prior: np.ndarray | None = None):
+def _by_score(table: FacetTable, execution: Execution, compiled: wq.Plan, final: np.ndarray, window: int,
+              prior: np.ndarray | None = None):
     dates = table.dates
-    pairs = top_scores(searcher, compiled, final, window, postings, prior)
+    pairs = execution.top(compiled, final, window, prior)
     # Equal scores: the more recent document first.
     pairs.sort(key=lambda p: (-round(p[1], 6), -dates[p[0]]))
     return pairs
@@ -456,48 +452,49 @@ def _by_date(table: FacetTable, final: np.ndarray, window: int, newest: bool):
     return [(int(d), None) for d in docs[order[:window]]]
 
 
-def _with_snippets(hits: list[Hit], parsed: ParsedQuery, searcher: Searcher,
+def _with_snippets(hits: list[Hit], parsed: ParsedQuery, terms: Terms,
                    texts: Callable[[list[int]], dict[int, str]]) -> list[Hit]:
     if not hits:
         return hits
-    terms = highlight_terms(parsed.node, searcher)
+    marked = highlight_terms(parsed.node, terms)
     bodies = texts([hit.id for hit in hits])
-    return [replace(h, snippet=make_snippet(bodies.get(h.id, ""), terms)) for h in hits]
+    return [replace(h, snippet=make_snippet(bodies.get(h.id, ""), marked)) for h in hits]
 
 
 # -- field:value in the query language -----------------------------------
 
 
-def _facet_query(index_field: str, facet: Facet, lower: bool = False) -> Callable[[str], wq.Query]:
-    def build(value: str) -> wq.Query:
+def _facet_query(index_field: str, facet: Facet, lower: bool = False) -> Callable[[str], wq.Plan]:
+    def build(value: str) -> wq.Plan:
         values = [v.lower() if lower else v for v in facet.resolver(value)]
-        return wq.Or([wq.Term(index_field, v) for v in values]) if len(values) > 1 else wq.Term(index_field, values[0])
+        return wq.Any(tuple(wq.Term(index_field, v) for v in values)) if len(values) > 1 else wq.Term(index_field,
+                                                                                                      values[0])
 
     return build
 
 
-def _text_query(index_field: str) -> Callable[[str], wq.Query]:
-    def build(value: str) -> wq.Query:
+def _text_query(index_field: str) -> Callable[[str], wq.Plan]:
+    def build(value: str) -> wq.Plan:
         terms = analysis.analyze(value)
         if not terms:
-            return wq.NullQuery
-        return wq.Term(index_field, terms[0]) if len(terms) == 1 else wq.Phrase(index_field, terms)
+            return wq.NOTHING
+        return wq.Term(index_field, terms[0]) if len(terms) == 1 else wq.Phrase(index_field, tuple(terms))
 
     return build
 
 
-def _muster_query(value: str) -> wq.Query:
+def _muster_query(value: str) -> wq.Plan:
     """``muster:ja`` the documents staff marked as templates, ``muster:nein`` the others."""
     if vocab.fold(value) in ("nein", "0", "false", "no"):
         return wq.AndNot(wq.Every(), wq.Term("muster", MUSTER))
     return _facet_query("muster", BY_QUERY_FIELD["muster"])(value)
 
 
-def _place_query(index_field: str, name_field: str, facet: Facet) -> Callable[[str], wq.Query]:
-    def build(value: str) -> wq.Query:
+def _place_query(index_field: str, name_field: str, facet: Facet) -> Callable[[str], wq.Plan]:
+    def build(value: str) -> wq.Plan:
         keys = facet.resolver(value)
         by_key = [wq.Term(index_field, k) for k in keys if k.isdigit()]
-        return wq.Or([*by_key, wq.Term(name_field, value.strip().lower())])
+        return wq.Any((*by_key, wq.Term(name_field, value.strip().lower())))
 
     return build
 

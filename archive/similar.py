@@ -22,14 +22,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from whoosh import query as wq
-from whoosh.searching import Searcher
-
 from archive import analysis, reuse
-from archive.columns import FacetTable
-from archive.docsets import matching_mask
+from archive.engine import Reader
 from archive.errors import ArchiveError
-from archive.postings import Postings
+from archive.query import plan
 from archive.search import SearchRequest, search
 from archive.vocab import topic_label
 
@@ -103,12 +99,12 @@ def _own_terms(doc: dict) -> set[str]:
     return {analysis.term(w) for name in names for w in analysis.TOKEN_RE.findall(name)}
 
 
-def for_document(store, searcher: Searcher, table: FacetTable, doc: dict) -> list[Similar]:
+def for_document(store, reader: Reader, doc: dict) -> list[Similar]:
     """The similar documents of ``doc`` (a row with text), from the cache when it is fresh."""
     conn = store.db.conn
     cached = _cached(conn, doc["id"])
     if cached is None:
-        cached = compute(store, searcher, table, doc)
+        cached = compute(store, reader, doc)
         with conn:
             conn.execute("INSERT OR REPLACE INTO similar_cache (doc_id, computed_at, items) VALUES (?, ?, ?)",
                          [doc["id"], datetime.now(UTC).isoformat(timespec="seconds"),
@@ -127,15 +123,16 @@ def _cached(conn, doc_id: int) -> list[dict] | None:
     return json.loads(found[1])
 
 
-def compute(store, searcher: Searcher, table: FacetTable, doc: dict) -> list[dict]:
+def compute(store, reader: Reader, doc: dict) -> list[dict]:
     """``[{"id", "reason"}]``, best first (see the module's description)."""
-    reader = searcher.reader()
-    terms = distinctive_terms(doc, lambda term: reader.doc_frequency("body", term), max(searcher.doc_count(), 1))
+    execution = reader.execution()
+    live = int(execution.match(plan.Every()).sum())
+    terms = distinctive_terms(doc, lambda term: reader.terms.doc_frequency("body", term), max(live, 1))
     if not terms:
         return []
     query = " OR ".join(term.surface for term in terms)
     try:
-        result = search(searcher, table, SearchRequest(q=query, literal=True, per_page=CANDIDATES, facet_limit=1),
+        result = search(reader, SearchRequest(q=query, literal=True, per_page=CANDIDATES, facet_limit=1),
                         lambda _ids: {})
     except ArchiveError:
         return []
@@ -147,9 +144,8 @@ def compute(store, searcher: Searcher, table: FacetTable, doc: dict) -> list[dic
         return (hit.score or 0.0) * (1 + TOPIC_WEIGHT * len(topics & set(rows[hit.id]["topics"])))
 
     ranked = sorted((hit for hit in hits if hit.id in rows), key=weighted, reverse=True)
-    postings = Postings()
-    masks = {term.term: matching_mask(searcher, wq.Or([wq.Term("title", term.term), wq.Term("body", term.term)]),
-                                      postings) for term in terms}
+    masks = {term.term: execution.match(plan.Any((plan.Term("title", term.term), plan.Term("body", term.term))))
+             for term in terms}
     out = []
     for hit in ranked[:LIMIT]:
         shared = [term.surface for term in terms if masks[term.term][hit.docnum]]

@@ -26,14 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from whoosh import query as wq
-from whoosh.searching import Searcher
 
 from archive import vocab
 from archive.analysis import STOPWORDS, TOKEN_RE, prefix_key
 from archive.columns import FacetTable
-from archive.docsets import matching_mask
+from archive.engine import Reader
 from archive.errors import BadRequest
+from archive.query import plan
 from ingest import reference
 
 KINDS = ("kommune", "partei", "thema", "wort")
@@ -162,15 +161,6 @@ def _word_key(word: str) -> str:
     return prefix_key(word)
 
 
-def index_state(searcher: Searcher) -> tuple:
-    """Changes whenever the index does: its segments and live documents."""
-    segments = []
-    for leaf, _offset in searcher.leaf_searchers():
-        segment = leaf.reader().segment()
-        segments.append(segment.segment_id() if segment else None)
-    return (tuple(segments), searcher.doc_count(), searcher.doc_count_all())
-
-
 # -- answering --------------------------------------------------------------------------------------------------
 
 
@@ -224,7 +214,7 @@ class Suggester:
         self._words_at = 0.0
         self._words_took = 0.0
 
-    def suggest(self, text: str, limit: int, searcher: Searcher, table: FacetTable,
+    def suggest(self, text: str, limit: int, reader: Reader,
                 titles: Callable[[], Iterable[str | None]]) -> list[Suggestion]:
         """Suggestions for the last word of ``text``, those named exactly by it first, then most documents
         first; Kommunen, parties and topics get at least half the places when they have candidates."""
@@ -233,7 +223,7 @@ class Suggester:
         typed = typed_word(text)
         if typed is None:
             return []
-        vocabularies = self._vocabularies(searcher, table, titles)
+        vocabularies = self._vocabularies(reader, titles)
         exact = {(s.kind, s.value) for v in vocabularies.values() for s in v.exact.get(typed.key, ())}
 
         def rank(s: Suggestion) -> tuple:
@@ -246,18 +236,16 @@ class Suggester:
         chosen = sorted(structured + words[: limit - len(structured)], key=rank)
         return [Suggestion(s.kind, s.label, typed.before + s.value, s.count) for s in chosen]
 
-    def vocabularies(self, searcher: Searcher, table: FacetTable,
-                     titles: Callable[[], Iterable[str | None]]) -> dict[str, Vocabulary]:
+    def vocabularies(self, reader: Reader, titles: Callable[[], Iterable[str | None]]) -> dict[str, Vocabulary]:
         """Kind -> its current vocabulary (also the dictionary of the spelling suggestions)."""
-        return self._vocabularies(searcher, table, titles)
+        return self._vocabularies(reader, titles)
 
-    def _vocabularies(self, searcher: Searcher, table: FacetTable,
-                      titles: Callable[[], Iterable[str | None]]) -> dict[str, Vocabulary]:
-        state = index_state(searcher)
+    def _vocabularies(self, reader: Reader, titles: Callable[[], Iterable[str | None]]) -> dict[str, Vocabulary]:
+        state = (reader.kind, reader.state)
         if state != self._facet_state:
             with self._lock:
                 if state != self._facet_state:
-                    self._facets = facet_vocabularies(table, matching_mask(searcher, wq.Every()))
+                    self._facets = facet_vocabularies(reader.table, reader.execution().match(plan.Every()))
                     self._facet_state = state
         if self._words is None or (state != self._words_state and self._words_due()):
             # the first build waits for the lock; a refresh is left to whoever holds it (old words meanwhile)

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from archive import Archive
-from bench import exports, formats, load, related, searches, throughput
+from bench import engines, exports, formats, load, related, searches, throughput
 from bench.synth import Generator, vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,6 +32,8 @@ def main() -> None:
     report["build"] = build_store(store, words, args.docs, args.reuse)
     report["search"] = searches.measure(store, args.repeat)
     report["http"] = load.measure(store, words, args.seconds, args.concurrency)
+    if not args.skip_engines:
+        report["engines"] = engines.compare(store, args.repeat, args.rounds, words, args.seconds, args.concurrency)
     if not args.skip_exports:
         report["export"] = exports.measure(store)
     if not args.skip_related:
@@ -54,6 +56,8 @@ def _args() -> argparse.Namespace:
     ap.add_argument("--skip-formats", action="store_true", help="skip per-format extraction throughput")
     ap.add_argument("--skip-exports", action="store_true", help="skip the /api/export measurement")
     ap.add_argument("--skip-related", action="store_true", help="skip text reuse and similar documents")
+    ap.add_argument("--skip-engines", action="store_true", help="skip the Whoosh/tantivy comparison")
+    ap.add_argument("--rounds", type=int, default=2, help="alternating fresh-process rounds per engine")
     return ap.parse_args()
 
 
@@ -122,6 +126,8 @@ def print_report(report: dict) -> None:
           f"{http['concurrency']} clients, {http['distinct_queries']} distinct queries, {http['requests']} requests, "
           f"{http['errors']} errors, "
           f"p50 {http['p50_ms']} ms, p95 {http['p95_ms']} ms)")
+    if "engines" in report:
+        engines.print_report(report["engines"])
     if "export" in report:
         exports.print_report(report["export"])
     if "related" in report:

@@ -38,8 +38,8 @@ def _paths(words: list[str]) -> list[str]:
     return paths
 
 
-def _serve(store: Path, port: int, workers: int) -> subprocess.Popen:
-    env = dict(os.environ, ARCHIVE_DIR=str(store))
+def _serve(store: Path, port: int, workers: int, engine: str) -> subprocess.Popen:
+    env = dict(os.environ, ARCHIVE_DIR=str(store), SEARCH_ENGINE=engine)
     cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
            "--timeout", "120", "search_app:create_app()"]
     return subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
@@ -75,11 +75,12 @@ def _client(port: int, paths: list[str], stop: float, offset: int, times: list, 
     conn.close()
 
 
-def measure(store: Path, words: list[str], seconds: float, concurrency: int, workers: int = 2) -> dict:
+def measure(store: Path, words: list[str], seconds: float, concurrency: int, workers: int = 2,
+            engine: str = "whoosh") -> dict:
     """Clients cycle through the query mix from different offsets; nothing is warmed beforehand
-    except each worker's searcher (one request per worker)."""
+    except each worker's searcher (one request per worker). ``engine``: the app's ``SEARCH_ENGINE``."""
     port = _free_port()
-    server = _serve(store, port, workers)
+    server = _serve(store, port, workers, engine)
     try:
         _wait_ready(port, time.monotonic() + 300)
         paths = _paths(words)
@@ -105,4 +106,4 @@ def measure(store: Path, words: list[str], seconds: float, concurrency: int, wor
     stats = _stats(times) if times else {"p50_ms": None, "p95_ms": None}
     return {"requests": len(times), "errors": len(errors), "requests_per_s": round(len(times) / elapsed, 1),
             "p50_ms": stats["p50_ms"], "p95_ms": stats["p95_ms"], "workers": workers, "concurrency": concurrency,
-            "distinct_queries": len(paths)}
+            "distinct_queries": len(paths), "engine": engine}

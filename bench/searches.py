@@ -2,11 +2,18 @@
 
 Each query runs ``repeat`` times. The first run of a query reads its posting lists from the index
 ("cold"); later runs find the decoded lists in the process's bounded cache ("warm"). Both are
-reported, and the overall figures include both.
+reported, and the overall figures include both. ``fresh`` runs the measurement in a new process, so that
+engines compared side by side each start with empty caches:
+
+    python -m bench.searches STORE --engine tantivy --repeat 5   # one JSON object
 """
 
+import argparse
+import json
 import random
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -31,8 +38,8 @@ def _request(item) -> SearchRequest:
     return SearchRequest(q=item, per_page=10)
 
 
-def measure(store: Path, repeat: int) -> dict:
-    archive = Archive.open(store)
+def measure(store: Path, repeat: int, engine: str = "whoosh") -> dict:
+    archive = Archive.open(store, engine=engine)
     archive.search(SearchRequest(q="warmup"))  # opens the searcher and decodes the facet table once
     by_kind, everything, cold, warm = {}, [], [], []
     for kind, items in QUERIES.items():
@@ -48,7 +55,14 @@ def measure(store: Path, repeat: int) -> dict:
         everything.extend(times)
     archive.close()
     return {"by_kind": by_kind, "overall": _stats(everything), "cold": _stats(cold),
-            "warm": _stats(warm) if warm else None, "repeat": repeat}
+            "warm": _stats(warm) if warm else None, "repeat": repeat, "engine": engine}
+
+
+def fresh(store: Path, repeat: int, engine: str) -> dict:
+    """``measure`` in a new Python process (empty caches)."""
+    done = subprocess.run([sys.executable, "-m", "bench.searches", str(store), "--engine", engine,
+                           "--repeat", str(repeat)], check=True, capture_output=True, text=True)
+    return json.loads(done.stdout)
 
 
 def varied_queries(words: list[str], count: int, seed: int = 11) -> list[str]:
@@ -71,3 +85,12 @@ def _stats(times: list[float]) -> dict:
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {"p50_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1), "max_ms": round(ordered[-1], 1),
             "n": len(ordered)}
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description="search latency of one engine on a bench store, as JSON")
+    ap.add_argument("store", type=Path)
+    ap.add_argument("--engine", default="whoosh")
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    print(json.dumps(measure(args.store, args.repeat, args.engine)))

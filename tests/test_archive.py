@@ -6,7 +6,8 @@ import pytest
 from whoosh import index as whoosh_index
 
 from archive import Archive, BadRequest, IndexWriteError, SearchRequest
-from archive.index import SCHEMA_VERSION, VERSION_FILE, Index
+from archive.engine.folders import VERSION_FILE
+from archive.engine.whoosh.index import SCHEMA_VERSION, Index
 from tests.docs import make_docx, make_pdf, motion_text
 
 DOCS = {

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archive.columns import Column, FacetTable
-from archive.postings import ArrayCache
+from archive.engine.whoosh.postings import ArrayCache
 
 VALUES = st.sampled_from(["Bochum", "Köln", "Brühl", "Aachen", "Zülpich"])
 

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from archive.engine.whoosh.index import build_schema
+
 ROOT = Path(__file__).resolve().parents[1]
 # package -> top-level modules it must not import
 FORBIDDEN = {
@@ -38,3 +40,19 @@ def test_the_check_sees_imports_inside_functions(tmp_path: Path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from whoosh import index\n    import flask.json\n")
     assert imported_modules(module) == {"whoosh", "flask"}
+
+
+def test_only_the_tantivy_engine_imports_tantivy():
+    engine = ROOT / "archive" / "engine" / "tantivy"
+    importers = {str(path.relative_to(ROOT)) for path in sorted(ROOT.rglob("*.py"))
+                 if ".venv" not in path.parts and "tantivy" in imported_modules(path)}
+    assert importers and all(Path(ROOT / name).is_relative_to(engine) for name in importers), importers
+
+
+def test_the_whoosh_analyzers_stay_where_existing_indexes_find_them():
+    """Whoosh pickles its schema, analyzers included, into every index: the tokenizer classes must keep their module
+    path, or no index built before a move opens again (the app and every command would fail to start)."""
+    schema = build_schema()
+    tokenizers = {type(schema[name].analyzer.items[0]) for name in ("title", "title_parts", "faction")}
+    assert {(cls.__module__, cls.__name__) for cls in tokenizers} == {
+        ("archive.analysis", "GermanTokenizer"), ("archive.analysis", "PartsTokenizer")}

@@ -9,12 +9,13 @@ from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from archive import phrases
-from archive.docsets import mask_of, matching_docs, matching_mask
-from archive.index import build_schema, index_fields
-from archive.phrases import phrase_docs
-from archive.query import parse, to_whoosh
-from archive.scoring import top_scores
+from archive.engine.documents import index_fields
+from archive.engine.whoosh import phrases, to_whoosh
+from archive.engine.whoosh.docsets import mask_of, matching_docs, matching_mask
+from archive.engine.whoosh.index import build_schema
+from archive.engine.whoosh.phrases import phrase_docs
+from archive.engine.whoosh.scoring import top_scores
+from archive.query import parse
 from archive.search import FIELD_QUERIES
 
 WORDS = ["Kita", "Gebühren", "Stadt", "Rat", "Miete", "Wohnungsbau", "sozialer", "Verkehr", "Parken", "Schule",

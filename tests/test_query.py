@@ -9,6 +9,7 @@ from whoosh import fields, index
 from whoosh import query as wq
 
 from archive.analysis import german_analyzer
+from archive.engine.whoosh import WhooshTerms, to_whoosh
 from archive.query import (
     And,
     Field,
@@ -21,8 +22,8 @@ from archive.query import (
     Word,
     highlight_terms,
     parse,
+    plan,
     to_string,
-    to_whoosh,
 )
 from archive.query.compile import MAX_PREFIX_TERMS, prefix_expansions
 from archive.query.parser import MAX_CLAUSES, MAX_TERM_CHARS
@@ -274,14 +275,14 @@ DOCS = [
     ("schule", "Schulen", "Sanierung der Schulen und Schulhöfe.", "anfrage", "Kiel"),
 ]
 FIELD_QUERIES = {
-    "typ": lambda v: wq.Term("doc_type", v.lower()),
-    "kommune": lambda v: wq.Term("kommune", v.lower()),
-    "kreis": lambda v: wq.Term("kreis", v.lower()),
-    "land": lambda v: wq.Term("land", v.lower()),
-    "partei": lambda v: wq.Term("partei", v.lower()),
-    "fraktion": lambda v: wq.Term("fraktion", v.lower()),
-    "thema": lambda v: wq.Term("thema", v.lower()),
-    "jahr": lambda v: wq.Term("jahr", v),
+    "typ": lambda v: plan.Term("doc_type", v.lower()),
+    "kommune": lambda v: plan.Term("kommune", v.lower()),
+    "kreis": lambda v: plan.Term("kreis", v.lower()),
+    "land": lambda v: plan.Term("land", v.lower()),
+    "partei": lambda v: plan.Term("partei", v.lower()),
+    "fraktion": lambda v: plan.Term("fraktion", v.lower()),
+    "thema": lambda v: plan.Term("thema", v.lower()),
+    "jahr": lambda v: plan.Term("jahr", v),
 }
 
 
@@ -382,7 +383,7 @@ def test_field_mapping_may_be_an_object(searcher):
     class Mapping:
         @staticmethod
         def typ(value):
-            return wq.Term("doc_type", value)
+            return plan.Term("doc_type", value)
 
     compiled = to_whoosh(parse("typ:resolution").node, searcher=searcher, fields=Mapping())
     assert {hit["id"] for hit in searcher.search(compiled)} == {"hafen"}
@@ -395,15 +396,15 @@ def test_prefix_expansion_is_bounded_and_unstemmed(tmp_path):
         for i in range(MAX_PREFIX_TERMS + 40):
             writer.add_document(body=f"Schulweg{i:03d}x " + "Schulamt " * (i % 3))
     with ix.searcher() as s:
-        expanded = prefix_expansions("Schul", s, "body")
+        expanded = prefix_expansions("Schul", WhooshTerms(s), "body")
         assert len(expanded) == MAX_PREFIX_TERMS
         assert expanded[0] == "schulamt"  # most frequent first
-        assert prefix_expansions("Schul", s, "title") == []  # field not in schema
+        assert prefix_expansions("Schul", WhooshTerms(s), "title") == []  # field not in schema
 
 
 def test_highlight_terms(searcher):
     terms = highlight_terms(
-        parse('Kita-Gebühren "sicherer Hafen" Schul* -Bochum titel:Straße typ:antrag').node, searcher
+        parse('Kita-Gebühren "sicherer Hafen" Schul* -Bochum titel:Straße typ:antrag').node, WhooshTerms(searcher)
     )
     assert {"kitagebuhr", "kita", "gebuhr", "sich", "haf", "schulsozialarbeit", "strass"} <= terms
     assert "bochum" not in terms
@@ -416,4 +417,4 @@ def test_to_whoosh_never_raises(searcher, text):
     compiled = to_whoosh(parse(text).node, searcher=searcher, fields=FIELD_QUERIES)
     assert isinstance(compiled, wq.Query)
     searcher.search(compiled, limit=3)
-    assert isinstance(highlight_terms(parse(text).node, searcher), set)
+    assert isinstance(highlight_terms(parse(text).node, WhooshTerms(searcher)), set)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from archive import Archive
-from archive.index import Index
-from archive.query import parse, to_whoosh
+from archive.engine.whoosh import Index, to_whoosh
+from archive.query import parse
 from archive.query.expand import Lexicon, lexicon, synonym_groups, synonyms_of
 from archive.search import FIELD_QUERIES, HINT_PARTIAL, RELAX_BELOW, SearchRequest, _needed, search
 
@@ -51,9 +51,8 @@ def index(tmp_path_factory) -> Index:
 
 
 def run(ix: Index, q: str, **kwargs):
-    searcher, table = ix.searcher()
     request = SearchRequest(q=q, per_page=kwargs.pop("per_page", 20), **kwargs)
-    return search(searcher, table, request, lambda ids: {i: DOCS[i][1] for i in ids if i in DOCS})
+    return search(ix.reader(), request, lambda ids: {i: DOCS[i][1] for i in ids if i in DOCS})
 
 
 def ids(ix: Index, q: str, **kwargs) -> list[int]:
@@ -81,30 +80,29 @@ def test_whole_word_outranks_its_parts(index):
 
 
 def test_split_uses_index_terms_and_prefers_fewer_parts(index):
-    searcher, _table = index.searcher()
-    lex = lexicon(searcher)
+    terms = index.reader().terms
+    lex = lexicon(terms)
     assert lex.split("Radverkehrsförderung") == ("radverkehr", "forder")
     assert lex.split("Straßenbäume") == ("strass", "baum")
     assert lex.split("Haushalt") is None  # "haus" is no index term here
     assert lex.split("Kita") is None  # too short to split
     assert lex.split("Radverkehr") is None  # "rad" and "verkehr" are no index terms here
-    assert lexicon(searcher) is lex  # cached per searcher
+    assert lexicon(index.reader().terms) is lex  # cached per index state
 
 
 def test_suffixes_are_no_compound_parts(tmp_path):
     ix = Index(tmp_path)
     ix.add([_row(1, "Befristung", "befrist ung los sachgrund", "2020-01-01")])
-    searcher, _table = ix.searcher()
-    lex = Lexicon(searcher)
+    lex = Lexicon(ix.reader().terms)
     assert lex.split("Befristung") is None
     assert lex.split("sachgrundlose") is None
 
 
 def test_compound_heads_find_longer_compounds(index):
     assert 6 in ids(index, "Straßenbahn")
-    searcher, _table = index.searcher()
-    assert "strassenbahnlini" in lexicon(searcher).heads("strassenbahn")
-    assert lexicon(searcher).heads("bahn") == ()  # too short: no expansion
+    terms = index.reader().terms
+    assert "strassenbahnlini" in lexicon(terms).heads("strassenbahn")
+    assert lexicon(terms).heads("bahn") == ()  # too short: no expansion
 
 
 def test_titel_field_stays_strict(index):

@@ -1,7 +1,7 @@
-"""The Antragsarchiv query language: parse user input, print it canonically, compile it to Whoosh."""
+"""The Antragsarchiv query language: parse user input, print it canonically, compile it to an engine-neutral plan."""
 
 from archive.query.ast import FIELDS, And, Field, MatchAll, Node, Not, Or, Phrase, Prefix, Word
-from archive.query.compile import highlight_terms, to_whoosh
+from archive.query.compile import highlight_terms, to_plan
 from archive.query.parser import ParsedQuery, parse, to_string
 
 __all__ = [
@@ -18,6 +18,6 @@ __all__ = [
     "Word",
     "highlight_terms",
     "parse",
+    "to_plan",
     "to_string",
-    "to_whoosh",
 ]

@@ -8,8 +8,8 @@
   "barrierefrei" -> "barrierefreiheit"), the most frequent few.
 * **Synonyms and abbreviations** from ``archive/synonyms.csv`` (``B-Plan`` = ``Bebauungsplan``).
 
-Lookups use ``reader.doc_frequency`` and a bounded ``iter_prefix`` scan; results are cached per searcher
-(a new searcher after an index change gets a fresh cache). Everything is bounded per word.
+Lookups use the engine's ``Terms`` (``doc_frequency`` and a bounded prefix scan); results are cached per
+``Terms`` object (a new one after an index change gets a fresh cache). Everything is bounded per word.
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ import heapq
 import math
 from dataclasses import dataclass
 from functools import cache
-from itertools import islice
 from pathlib import Path
 
-from whoosh.searching import Searcher
-
 from archive.analysis import STOPWORDS, TOKEN_RE, fold, term, token_terms
+from archive.query.plan import Terms
 
 __all__ = ["Lexicon", "Synonym", "lexicon", "synonym_groups"]
 
@@ -94,12 +92,12 @@ def synonyms_of(text: str) -> tuple[Synonym, ...]:
 
 
 class Lexicon:
-    """Term statistics of one searcher, with per-word caches."""
+    """Term statistics of one index state (an engine's ``Terms``), with per-word caches."""
 
-    def __init__(self, searcher: Searcher) -> None:
-        self.reader = searcher.reader()
-        self.doc_count = max(1, searcher.doc_count_all())
-        self.fields = tuple(f for f in TEXT_FIELDS if f in searcher.schema)
+    def __init__(self, terms: Terms) -> None:
+        self.terms = terms
+        self.doc_count = max(1, terms.doc_count)
+        self.fields = tuple(f for f in TEXT_FIELDS if terms.has_field(f))
         self._df: dict[str, int] = {}
         self._splits: dict[str, tuple[str, ...] | None] = {}
         self._heads: dict[str, tuple[str, ...]] = {}
@@ -107,7 +105,7 @@ class Lexicon:
     def df(self, text: str) -> int:
         found = self._df.get(text)
         if found is None:
-            found = sum(self.reader.doc_frequency(f, text) for f in self.fields)
+            found = sum(self.terms.doc_frequency(f, text) for f in self.fields)
             if len(self._df) < _CACHE_LIMIT * 8:
                 self._df[text] = found
         return found
@@ -172,20 +170,19 @@ class Lexicon:
         found: dict[str, int] = {}
         if len(stem) >= MIN_HEAD_STEM and stem.isalpha() and self.df(stem) < EXPAND_BELOW_DF:
             for fieldname in self.fields:
-                for raw, info in islice(self.reader.iter_prefix(fieldname, stem), MAX_HEAD_SCAN):
-                    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                for text, frequency in self.terms.terms_with_prefix(fieldname, stem, MAX_HEAD_SCAN):
                     if text != stem and len(text) - len(stem) <= MAX_HEAD_EXTRA:
-                        found[text] = found.get(text, 0) + info.doc_frequency()
+                        found[text] = found.get(text, 0) + frequency
         heads = tuple(heapq.nlargest(MAX_HEADS, found, key=lambda t: (found[t], t)))
         if len(self._heads) < _CACHE_LIMIT:
             self._heads[stem] = heads
         return heads
 
 
-def lexicon(searcher: Searcher) -> Lexicon:
-    """The searcher's lexicon (created on first use, lives as long as the searcher)."""
-    found = getattr(searcher, "_antragsarchiv_lexicon", None)
-    if found is None or found.reader is not searcher.reader():
-        found = Lexicon(searcher)
-        searcher._antragsarchiv_lexicon = found
+def lexicon(terms: Terms) -> Lexicon:
+    """The lexicon of ``terms`` (created on first use, lives as long as that ``Terms`` object)."""
+    found = getattr(terms, "lexicon", None)
+    if found is None:
+        found = Lexicon(terms)
+        terms.lexicon = found
     return found

@@ -1,4 +1,4 @@
-"""The Whoosh index: derived from SQLite, rebuildable at any time.
+"""The Whoosh engine's index: derived from SQLite, rebuildable at any time.
 
 One writer at a time (Whoosh's write lock). Readers keep a searcher per
 thread and refresh it only when the index changed. Facet values live in a
@@ -11,7 +11,6 @@ import os
 import shutil
 import threading
 import time
-import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,18 +22,14 @@ from whoosh.writing import MERGE_SMALL, LockError
 
 from archive.analysis import german_analyzer, parts_analyzer
 from archive.columns import FacetTable
+from archive.engine.documents import MULTI, PACKED, index_fields, unpack
+from archive.engine.folders import mark, read_version, swap
+from archive.engine.whoosh.reader import WhooshReader
 from archive.errors import IndexWriteError
-from archive.facets import MUSTER
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 3  # 2: title_parts and body_parts (compound parts); 3: muster
-VERSION_FILE = "ANTRAGSARCHIV_VERSION"
-FIELD_SEP, VALUE_SEP = "\x1f", "\x1e"
-# Order of the values packed into the ``facets`` column. Multi-valued ones are tuples.
-PACKED = ("id", "doc_type", "municipality", "district", "state", "party", "faction", "topic", "year", "date",
-          "muster")
-MULTI = frozenset({"party", "topic"})
 
 
 def build_schema() -> Schema:
@@ -61,62 +56,12 @@ def build_schema() -> Schema:
     )
 
 
-def index_fields(row: dict) -> dict:
-    """The Whoosh document for one ``documents`` row."""
-    parties = row.get("parties") or ([row["party"]] if row.get("party") else [])
-    return {
-        "id": str(row["id"]),
-        "title": row.get("title") or "",
-        "body": row.get("text") or "",
-        "title_parts": row.get("title") or "",
-        "body_parts": row.get("text") or "",
-        "faction": row.get("faction") or "",
-        "doc_type": row["doc_type"],
-        "municipality": row.get("municipality_ars") or "",
-        "municipality_name": row.get("municipality") or "",
-        "district": row.get("district_ars") or "",
-        "district_name": row.get("district") or "",
-        "state": row.get("state") or "",
-        "party": ",".join(parties),
-        "topic": ",".join(row.get("topics") or []),
-        "year": str(row["year"]) if row.get("year") else "",
-        "muster": MUSTER if row.get("muster") else "",
-        "facets": pack(row, parties),
-    }
-
-
-def pack(row: dict, parties: list[str]) -> bytes:
-    values = {
-        "id": str(row["id"]),
-        "doc_type": row["doc_type"],
-        "municipality": row.get("municipality_ars") or "",
-        "district": row.get("district_ars") or "",
-        "state": row.get("state") or "",
-        "party": VALUE_SEP.join(parties),
-        "faction": row.get("faction") or "",
-        "topic": VALUE_SEP.join(row.get("topics") or []),
-        "year": str(row["year"]) if row.get("year") else "",
-        "date": (row.get("date") or "").replace("-", ""),
-        "muster": MUSTER if row.get("muster") else "",
-    }
-    return FIELD_SEP.join(values[name] for name in PACKED).encode("utf-8")
-
-
-def unpack(raw: bytes) -> tuple:
-    parts = raw.decode("utf-8").split(FIELD_SEP) if raw else [""] * len(PACKED)
-    out = []
-    for name, value in zip(PACKED, parts, strict=True):
-        if name in MULTI:
-            out.append(tuple(v for v in value.split(VALUE_SEP) if v))
-        elif name in ("id", "date"):
-            out.append(int(value) if value else 0)
-        else:
-            out.append(value or None)
-    return tuple(out)
-
-
 class Index:
-    """The index folder: open, write, rebuild, and per-thread searchers."""
+    """The Whoosh engine (``archive.engine.Engine``): the index folder, open, write, rebuild, and per-thread
+    searchers."""
+
+    kind = "whoosh"
+    purges = True  # ``apply(purge=True)`` rewrites the segments that held removed documents
 
     def __init__(self, path: Path, write_timeout: float = 120.0, refresh_interval: float = 0.5):
         self.path = Path(path)
@@ -134,11 +79,7 @@ class Index:
         return self._read_version()[0] != SCHEMA_VERSION or not whoosh_index.exists_in(self.path)
 
     def _read_version(self) -> tuple[int | None, str | None]:
-        try:
-            version, build_id = (self.path / VERSION_FILE).read_text().split()
-            return int(version), build_id
-        except (OSError, ValueError):
-            return None, None
+        return read_version(self.path)
 
     def _open(self):
         with self._lock:
@@ -186,7 +127,20 @@ class Index:
         with self._open().searcher() as searcher:
             return {int(fields["id"]) for fields in searcher.all_stored_fields()}
 
+    def rebuild(self, batches: Iterable[list[dict]], on_batch=None, procs: int | None = None) -> int:
+        """Build a fresh index from row batches beside the live one and swap it in (``rebuild``)."""
+        return rebuild(self.path, batches, on_batch, procs=procs)
+
     # -- reading -------------------------------------------------------
+
+    def reader(self) -> WhooshReader:
+        """This thread's view of the index (``archive.engine.Reader``), refreshed if the index changed."""
+        searcher, table = self.searcher()
+        reader = getattr(self._local, "reader", None)
+        if reader is None or reader.searcher is not searcher:
+            reader = WhooshReader(searcher, table)
+            self._local.reader = reader
+        return reader
 
     def searcher(self) -> tuple[Searcher, FacetTable]:
         """This thread's searcher and facet table, refreshed if the index changed."""
@@ -228,6 +182,7 @@ class Index:
         if state:
             state[1].close()
             self._local.state = None
+            self._local.reader = None
 
 
 def merge_deleted(writer, segments):
@@ -249,7 +204,7 @@ def create_empty(path: Path) -> None:
     path = Path(path)
     path.mkdir(parents=True, exist_ok=True)
     whoosh_index.create_in(str(path), build_schema())
-    (path / VERSION_FILE).write_text(f"{SCHEMA_VERSION} {uuid.uuid4().hex}\n")
+    mark(path, SCHEMA_VERSION)
 
 
 def rebuild(path: Path, batches: Iterable[list[dict]], on_batch=None, limitmb: int = 128,
@@ -279,15 +234,6 @@ def rebuild(path: Path, batches: Iterable[list[dict]], on_batch=None, limitmb: i
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     writer.commit()
-    (fresh / VERSION_FILE).write_text(f"{SCHEMA_VERSION} {uuid.uuid4().hex}\n")
-    _swap(fresh, path)
+    mark(fresh, SCHEMA_VERSION)
+    swap(fresh, path)
     return count
-
-
-def _swap(fresh: Path, live: Path) -> None:
-    old = live.with_name(live.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if live.exists():
-        live.rename(old)
-    fresh.rename(live)
-    shutil.rmtree(old, ignore_errors=True)

@@ -1,6 +1,6 @@
 """Posting lists read a block at a time, decoded once and kept in a bounded cache.
 
-Matching (``archive.docsets``) and scoring (``archive.scoring``) read the same
+Matching (``archive.engine.whoosh.docsets``) and scoring (``archive.engine.whoosh.scoring``) read the same
 terms; a ``Postings`` object shared by both decodes each list once per request.
 Decoded lists are also kept across requests in a per-process LRU cache bounded
 by bytes (``CACHE_BYTES``): a segment never changes once written, so a list

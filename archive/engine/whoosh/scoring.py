@@ -2,7 +2,7 @@
 
 Whoosh's collector scores one posting at a time in Python; for broad queries
 that took most of a search. This module walks the same compiled query tree,
-reads each term's postings once (``archive.postings``: ids and term frequencies),
+reads each term's postings once (``archive.engine.whoosh.postings``: ids and term frequencies),
 and adds up Whoosh's own BM25F formula (same idf, field lengths, B and K1,
 boosts multiplied down the tree) in vectors. Query types without a vector
 form (phrases, spans) contribute the scores of their words.
@@ -15,7 +15,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from archive.postings import Postings
+from archive.engine.whoosh.postings import Postings
 
 B, K1 = 0.75, 1.2  # whoosh.scoring.BM25F defaults
 _LENGTHS: OrderedDict = OrderedDict()  # (segment id, field) -> field lengths of every docnum

@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.searching import Searcher
 
-from archive.postings import ArrayCache, segment_key
+from archive.engine.whoosh.postings import ArrayCache, segment_key
 
 _INT_SIZE = 4  # whoosh.formats.Positions: a packed count precedes the pickled deltas
 _SHIFT = 32
@@ -97,7 +97,7 @@ def _read_encoded(leaf: Searcher, fieldname: str, word: str) -> tuple[np.ndarray
     ids: list[int] = []
     values: list[bytes] = []
     while matcher.is_active():
-        matcher._read_ids()  # block-level access to the postings, as in archive.postings
+        matcher._read_ids()  # block-level access to the postings, as in archive.engine.whoosh.postings
         matcher._read_values()
         ids.extend(matcher._ids[matcher._i:])
         values.extend(matcher._values[matcher._i:])

@@ -2,7 +2,7 @@
 
 Whoosh's ``docs_for_query`` walks its matcher tree one posting at a time in
 Python. Facet counts only need the *set* of matching documents, so this module
-reads each term's postings block by block (``archive.postings``) and combines
+reads each term's postings block by block (``archive.engine.whoosh.postings``) and combines
 them as numpy boolean masks over the searcher's docnums: union, intersection
 and difference are then vector operations, also at 100k documents. Query types
 it does not know (ranges and the like) fall back to Whoosh's own matcher.
@@ -12,8 +12,8 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from archive.phrases import phrase_docs
-from archive.postings import Postings
+from archive.engine.whoosh.phrases import phrase_docs
+from archive.engine.whoosh.postings import Postings
 
 
 def matching_mask(searcher: Searcher, q: wq.Query, postings: Postings | None = None) -> np.ndarray:

@@ -1,0 +1,241 @@
+"""Conformance of the search engines behind ``archive.engine``: the same store answered by Whoosh and tantivy.
+
+One real store (files through the real ingest plus synthetic motions through SQLite), both engines built in it and
+fed by the same syncs in several commits (several segments each). Every query kind must match the same documents
+with the same facet counts in both; the rankings must agree (top-10 overlap); writes reach both at once.
+"""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from archive import DRAFT, Archive, SearchRequest
+from archive.engine import ENGINES, engine_path
+from archive.search import MAX_WINDOW
+from bench.synth import Generator
+from tests.conftest import make_app, write_documents
+from tests.docs import make_docx, motion_text
+
+WORDS = ("Kita Gebühren Kita-Gebühren Stadt Rat Miete Wohnungsbau sozialer Verkehr Parken Schule Sanierung "
+         "Schulsanierung Haushalt Radverkehr Förderung Radverkehrsförderung Bürger*innen Bürgerinnen Straße "
+         "Straßenbahn Straßenbahnlinie Klimaschutz Bebauungsplan Spielplatz Ganztag Sozialticket Feuerwehr "
+         "Bücherei Schwimmbad Friedhof Bahnhof Bahnhofstraße Jugendzentrum Seniorenbeirat Wohnungslosigkeit "
+         "Digitalisierung Breitband Ausschuss Verwaltung beantragt prüfen Kosten Unterkunft Mietspiegel "
+         "Grundschule Ratsfraktion Tempo Lärmschutz Bäume Straßenbäume Wald Hitze Trinkbrunnen Toiletten").split()
+SYNTHETIC, BATCHES = 320, 4
+QUERIES = [
+    "Kita", "Radverkehr", "Kita Gebühren", "Kita-Gebühren", "Radverkehrsförderung", "Bürgerinnen", "Straßenbahn",
+    '"sozialer Wohnungsbau"', '"Kosten der Unterkunft"', '"Kita Gebühren"', "Kita OR Schwimmbad",
+    "Spielplatz OR Friedhof OR Bücherei", "Verkehr -Parken", "-Kita", "Schul*", "wohn*", "stra*",
+    "typ:antrag Miete", "partei:SPD", "titel:Kita", "jahr:2020", "muster:nein Haushalt", "Haushalt -typ:anfrage",
+    "Sozialticket Bochum", "Trinkbrunnen Hitze Lärmschutz Friedhof", "Antrag Radverkehr Rat beschließt", "",
+]
+FILTERED = [
+    ("Kita", {"doc_type": ("antrag",)}),
+    ("", {"topic": ("verkehr",), "year": ("2020", "2021")}),
+    ("Schule", {"party": ("SPD", "CDU")}),
+]
+TOP10_FLOOR = 0.8  # mean share of the top 10 both engines list (measured 0.9+; ties among equal scores differ)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    """A store with both engines built at the start and fed by every sync after it (several commits)."""
+    base = tmp_path_factory.mktemp("engines")
+    root = base / "store"
+    archive = Archive.open(root)
+    archive.reindex(engine="tantivy")  # empty: from now on both are written alike
+    archive = Archive.open(root)
+    assert [e.kind for e in archive.engines] == ["whoosh", "tantivy"]
+    outcomes = list(archive.ingest(write_documents(base / "files"), workers=1))
+    assert {o.status for o in outcomes} == {"added"}
+    generator = Generator(list(WORDS), seed=7)
+    docs = [generator.document(n, min_words=30, max_words=160) for n in range(1, SYNTHETIC + 1)]
+    for start in range(0, SYNTHETIC, SYNTHETIC // BATCHES):
+        with archive.store.transaction():
+            archive.store.insert_documents(docs[start:start + SYNTHETIC // BATCHES], keep_originals=False)
+        archive.sync_index()
+    archive.close()
+    return root
+
+
+@pytest.fixture(scope="module")
+def archives(store: Path) -> dict[str, Archive]:
+    opened = {kind: Archive(store, engine=kind) for kind in ENGINES}
+    yield opened
+    for archive in opened.values():
+        archive.close()
+
+
+def _all(archive: Archive, q: str, **kwargs) -> list[int]:
+    return archive.search_ids(SearchRequest(q=q, **kwargs))
+
+
+def test_both_engines_hold_every_published_document_in_several_segments(archives):
+    published = set(archives["whoosh"].store.published_ids())
+    assert len(published) == SYNTHETIC + 4
+    for archive in archives.values():
+        assert archive.index.ids() == published
+    assert len(list(archives["whoosh"].index.reader().searcher.leaf_searchers())) > 1
+    assert archives["tantivy"].index.reader().searcher.num_segments > 1
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_every_query_kind_matches_the_same_documents(archives, q):
+    found = {kind: archive.search(SearchRequest(q=q, per_page=10)) for kind, archive in archives.items()}
+    ids = {kind: set(_all(archive, q)) for kind, archive in archives.items()}
+    assert ids["whoosh"] == ids["tantivy"]
+    assert found["whoosh"].total == found["tantivy"].total == len(ids["whoosh"])
+    assert found["whoosh"].partial == found["tantivy"].partial
+    assert 0 < len(ids["whoosh"]) or q in ('"Kosten der Unterkunft"',), "a query that finds nothing tests nothing"
+
+
+@pytest.mark.parametrize(("q", "filters"), FILTERED)
+def test_filters_and_facet_counts_agree(archives, q, filters):
+    results = {kind: archive.search(SearchRequest(q=q, filters=filters)) for kind, archive in archives.items()}
+    whoosh, tantivy = results["whoosh"], results["tantivy"]
+    assert whoosh.total == tantivy.total > 0
+    assert whoosh.facets == tantivy.facets
+    assert whoosh.facet_values == tantivy.facet_values
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_facet_counts_agree(archives, q):
+    results = {kind: archive.search(SearchRequest(q=q, facet_limit=1000)) for kind, archive in archives.items()}
+    assert results["whoosh"].facets == results["tantivy"].facets
+
+
+def test_counts_follow_sqlite(archives):
+    """An oracle that is no engine: the type filter counts what SQLite has, NOT splits the store in two."""
+    conn = archives["whoosh"].store.db.conn
+    motions = conn.execute("SELECT count(*) FROM documents WHERE doc_type = 'antrag' AND publication = 'published'"
+                           ).fetchone()[0]
+    for archive in archives.values():
+        assert archive.search(SearchRequest(q="typ:antrag")).total == motions
+        assert (archive.search(SearchRequest(q="Kita")).total + archive.search(SearchRequest(q="-Kita")).total
+                == SYNTHETIC + 4)
+
+
+def test_rankings_agree_in_the_top_ten(archives, capsys):
+    overlaps = []
+    for q in [q for q in QUERIES if q and not q.startswith("-")]:
+        tops = [set(h.id for h in archive.search(SearchRequest(q=q, per_page=10)).hits) for archive in
+                archives.values()]
+        overlaps.append((q, len(tops[0] & tops[1]) / max(1, len(tops[0]))))
+    mean = sum(share for _q, share in overlaps) / len(overlaps)
+    with capsys.disabled():
+        print(f"\ntop-10 overlap whoosh/tantivy: mean {mean:.2f}, lowest "
+              + ", ".join(f"{q!r} {share:.1f}" for q, share in sorted(overlaps, key=lambda p: p[1])[:3]))
+    assert mean >= TOP10_FLOOR
+
+
+def test_sorted_by_date_the_orders_are_equal(archives):
+    for sort in ("newest", "oldest"):
+        orders = [_all(archive, "Kita", sort=sort) for archive in archives.values()]
+        assert orders[0] == orders[1] and orders[0]
+
+
+def test_snippets_mark_the_words(archives):
+    for archive in archives.values():
+        result = archive.search(SearchRequest(q="Sozialticket", per_page=5))
+        assert result.hits and all("<mark>" in hit.snippet for hit in result.hits)
+
+
+def test_the_window_pages_alike(archives):
+    pages = [[h.id for h in archive.search(SearchRequest(q="", sort="newest", page=3, per_page=20)).hits]
+             for archive in archives.values()]
+    assert pages[0] == pages[1] and len(pages[0]) == 20
+    assert MAX_WINDOW >= 60
+
+
+# -- writes ------------------------------------------------------------------
+
+WORD = "Quaxelbrummverordnung"
+FORM = {"doc_type": "Antrag", "date": "14.03.2023", "municipality": "Kiel", "district": "", "state": "",
+        "parties": "SPD", "faction": "", "topics": ["verkehr"]}
+
+
+@pytest.fixture
+def private(store: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "store"
+    shutil.copytree(store, target)
+    return target
+
+
+def _hits(root: Path, q: str = WORD) -> dict[str, int]:
+    out = {}
+    for kind in ENGINES:
+        archive = Archive(root, engine=kind)
+        archive.index.refresh_interval = 0
+        out[kind] = archive.search(SearchRequest(q=q)).total
+        archive.close()
+    return out
+
+
+def _ingest(archive: Archive, folder: Path, publication: str) -> int:
+    path = make_docx(folder / "kiel.docx", motion_text("Kiel", f"Die {WORD} für Kiel", f"Wir beantragen die {WORD}."))
+    [outcome] = list(archive.ingest([path], workers=1, publication=publication))
+    return outcome.id
+
+
+@pytest.mark.parametrize("kind", ENGINES)
+def test_writes_through_either_engine_are_visible_at_once_in_both(private: Path, tmp_path: Path, kind: str):
+    archive = Archive(private, engine=kind)
+    archive.index.refresh_interval = 0
+    doc_id = _ingest(archive, tmp_path, DRAFT)
+    assert _hits(private) == {"whoosh": 0, "tantivy": 0}  # drafts reach no engine
+    archive.publish(doc_id)
+    assert archive.search(SearchRequest(q=WORD)).total == 1  # the writing thread sees its write at once
+    assert _hits(private) == {"whoosh": 1, "tantivy": 1}
+    archive.correct(doc_id, {**FORM, "title": "Die Zwirbelquastsatzung für Kiel"})
+    assert _hits(private, "Zwirbelquastsatzung") == {"whoosh": 1, "tantivy": 1}
+    assert _hits(private, f"titel:{WORD}") == {"whoosh": 0, "tantivy": 0}  # the old title is gone
+    archive.withdraw(doc_id)
+    assert _hits(private) == {"whoosh": 0, "tantivy": 0}
+    archive.close()
+
+
+def test_a_deleted_document_leaves_no_term_in_either_index(private: Path, tmp_path: Path):
+    archive = Archive(private, engine="tantivy")
+    doc_id = _ingest(archive, tmp_path, "published")
+    assert _hits(private) == {"whoosh": 1, "tantivy": 1}
+    archive.delete(doc_id)
+    assert _hits(private) == {"whoosh": 0, "tantivy": 0}
+    for kind in ENGINES:
+        folder = engine_path(private, kind)
+        on_disk = b"".join(p.read_bytes() for p in folder.rglob("*") if p.is_file())
+        assert b"quaxelbrumm" not in on_disk, kind
+    archive.close()
+
+
+def test_flask_check_sees_no_drift_in_the_active_engine(archives):
+    for archive in archives.values():
+        report = archive.check()
+        assert not report.drift, report.summary()
+
+
+
+def test_the_app_answers_through_the_engine_its_setting_names(store: Path):
+    answers = {}
+    for kind in ENGINES:
+        client = make_app(store, SEARCH_ENGINE=kind).test_client()
+        found = client.get("/api/search", query_string={"q": "titel:Sozialticket", "per_page": 100}).get_json()
+        assert client.application.extensions["index"].kind == kind
+        answers[kind] = (found["total"], sorted(hit["id"] for hit in found["hits"]))
+    assert answers["whoosh"] == answers["tantivy"]
+    assert 0 < answers["whoosh"][0] == len(answers["whoosh"][1])
+    with pytest.raises(ValueError, match="SEARCH_ENGINE"):
+        make_app(store, SEARCH_ENGINE="solr")
+
+
+def test_a_rebuilt_index_answers_as_the_one_fed_write_by_write(private: Path):
+    before = Archive(private, engine="tantivy")
+    answers = {q: _all(before, q) for q in QUERIES[:12]}
+    segments = before.index.reader().searcher.num_segments
+    assert before.reindex(engine="tantivy") == SYNTHETIC + 4  # analysed in worker processes
+    before.close()
+    rebuilt = Archive(private, engine="tantivy")
+    assert {q: _all(rebuilt, q) for q in answers} == answers
+    assert rebuilt.index.reader().searcher.num_segments <= segments
+    rebuilt.close()
