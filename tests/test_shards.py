@@ -1,6 +1,7 @@
 """The sharding simulation (bench/shards.py): one tantivy index per Land, fanned out and merged, against one index
-over the same documents. Totals and facet counts are sums, so they must be equal; the top 10 may differ only
-where per-shard BM25 statistics do."""
+over the same documents. Totals and facet counts are sums, so they are equal where the shards read the query as
+the one index does (here: every query without partial matches); the top 10 may differ where per-shard BM25
+statistics do."""
 
 from pathlib import Path
 
