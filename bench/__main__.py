@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from archive import Archive
-from bench import engines, exports, formats, load, related, searches, throughput
+from bench import engines, exports, formats, load, related, searches, shards, throughput
 from bench.synth import Generator, vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +34,8 @@ def main() -> None:
     report["http"] = load.measure(store, words, args.seconds, args.concurrency)
     if not args.skip_engines:
         report["engines"] = engines.compare(store, args.repeat, args.rounds, words, args.seconds, args.concurrency)
+    if not args.skip_shards:
+        report["shards"] = shards.compare(store, args.repeat)
     if not args.skip_exports:
         report["export"] = exports.measure(store)
     if not args.skip_related:
@@ -57,6 +59,7 @@ def _args() -> argparse.Namespace:
     ap.add_argument("--skip-exports", action="store_true", help="skip the /api/export measurement")
     ap.add_argument("--skip-related", action="store_true", help="skip text reuse and similar documents")
     ap.add_argument("--skip-engines", action="store_true", help="skip the Whoosh/tantivy comparison")
+    ap.add_argument("--skip-shards", action="store_true", help="skip the simulation of one tantivy index per Land")
     ap.add_argument("--rounds", type=int, default=2, help="alternating fresh-process rounds per engine")
     return ap.parse_args()
 
@@ -128,6 +131,8 @@ def print_report(report: dict) -> None:
           f"p50 {http['p50_ms']} ms, p95 {http['p95_ms']} ms)")
     if "engines" in report:
         engines.print_report(report["engines"])
+    if "shards" in report:
+        shards.print_report(report["shards"])
     if "export" in report:
         exports.print_report(report["export"])
     if "related" in report:
