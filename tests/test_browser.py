@@ -15,12 +15,31 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+def closing_static_files(app):
+    """The app with its static files read whole and closed at once. werkzeug's development server skips closing a
+    response when the client resets the connection while the server drains it (``execute`` in
+    werkzeug/serving.py 3.1: ``rfile.read`` raises before ``application_iter.close()``); a browser that cancels a
+    favicon or stylesheet request then leaves an open file behind, a ResourceWarning under ``-W error``. Static
+    files are small, so reading them first costs nothing."""
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        if not environ.get("PATH_INFO", "").startswith("/static/") or isinstance(body, list):
+            return body
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @contextmanager
 def serving(store: Path, **config):
     """The app on ``store`` (with ``config``) served on a free local port, in a thread; yields its base URL."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, make_app(store, **config), threaded=True)
+    server = make_server("127.0.0.1", 0, closing_static_files(make_app(store, **config)), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -22,7 +22,7 @@ import pytest
 
 from tests.conftest import STAFF_PASSWORD, make_app
 from tests.docs import make_docx, make_pdf, motion_text
-from tests.test_browser import chromium, new_page
+from tests.test_browser import chromium, closing_static_files, new_page
 
 ROOT = Path(__file__).resolve().parents[1]
 FLASK = str(Path(sys.executable).with_name("flask"))
@@ -35,7 +35,7 @@ def serving_with_worker(store: Path, log: Path):
     """The app (WORKER=huey) on a free port in a thread, and a real worker process beside it."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, make_app(store, WORKER="huey"), threaded=True)
+    server = make_server("127.0.0.1", 0, closing_static_files(make_app(store, WORKER="huey")), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     with log.open("ab") as out:
