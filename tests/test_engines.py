@@ -239,3 +239,16 @@ def test_a_rebuilt_index_answers_as_the_one_fed_write_by_write(private: Path):
     assert {q: _all(rebuilt, q) for q in answers} == answers
     assert rebuilt.index.reader().searcher.num_segments <= segments
     rebuilt.close()
+
+
+@pytest.mark.parametrize("kind", list(ENGINES))
+def test_a_query_of_only_filters_lists_the_newest_first(archives, kind: str):
+    """Every document of ``partei:SPD`` scores alike: page 1 holds the newest of them, not any ten sorted by date."""
+    archive = archives[kind]
+    ids = _all(archive, "partei:SPD")
+    rows = archive.documents(ids)
+    assert len(ids) > 20
+    newest = sorted((rows[i]["date"] or "" for i in ids), reverse=True)[:10]
+    page = archive.search(SearchRequest(q="partei:SPD", per_page=10))
+    shown = archive.documents([hit.id for hit in page.hits])
+    assert [shown[hit.id]["date"] or "" for hit in page.hits] == newest
