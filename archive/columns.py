@@ -14,6 +14,7 @@ from functools import cached_property
 import numpy as np
 
 NONE = -1
+TIE_BREAK = 1e-8  # relative: orders equal scores by date inside an engine's top, too small to reorder others
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,18 @@ class FacetTable:
     @property
     def size(self) -> int:
         return int(self.ids.size)
+
+    @cached_property
+    def recency(self) -> np.ndarray:
+        """A weight per docnum, 1 for the oldest (and undated) up to ``1 + TIE_BREAK`` for the newest: multiplied
+        into the scores, it makes an engine keep the newest of equally scored documents for a page, while scores
+        that differ keep their order. Computed once per searcher."""
+        if not self.dates.size:
+            return np.ones(0)
+        low, high = float(self.dates.min()), float(self.dates.max())
+        if high <= low:
+            return np.ones(self.dates.size)
+        return 1.0 + TIE_BREAK * (self.dates.astype(np.float64) - low) / (high - low)
 
     def __getitem__(self, name: str) -> Column:
         return self.columns[name]

@@ -213,7 +213,6 @@ def _match(reader: Reader, request: SearchRequest) -> _Match:
 # -- reading of type and council words ---------------------------------------
 
 OPTIONAL_BOOST = 0.1  # a type or council word that is no longer required still adds this much of its score
-TIE_BREAK = 1e-8  # relative: orders equal scores by date inside the engine's top, too small to reorder others
 TYPE_PREFERENCE = 2.0  # scores of documents of a type the query names are multiplied by this
 COMMON_MIN_DOCS = 200  # below this many documents, shares say little: only the listed council words weigh little
 
@@ -436,7 +435,7 @@ def _ordered(table: FacetTable, match: _Match, request: SearchRequest, window: i
 def _by_score(table: FacetTable, execution: Execution, compiled: wq.Plan, final: np.ndarray, window: int,
               prior: np.ndarray | None = None):
     dates = table.dates
-    recency = _recency(dates)
+    recency = table.recency
     pairs = execution.top(compiled, final, window, recency if prior is None else prior * recency)
     # Equal scores: the more recent document first.
     pairs.sort(key=lambda p: (-round(p[1], 6), -dates[p[0]]))
@@ -446,18 +445,6 @@ def _by_score(table: FacetTable, execution: Execution, compiled: wq.Plan, final:
         rest[[docnum for docnum, _score in scored]] = False
         pairs = scored + [(docnum, 0.0) for docnum, _none in _by_date(table, rest, window - len(scored), True)]
     return pairs
-
-
-def _recency(dates: np.ndarray) -> np.ndarray:
-    """A weight per docnum, 1 for the oldest (and undated) up to ``1 + TIE_BREAK`` for the newest: among equal
-    scores the engine keeps the newest documents for the window (a query of only filters ties them all), while
-    scores that differ keep their order."""
-    if not dates.size:
-        return np.ones(0)
-    low, high = float(dates.min()), float(dates.max())
-    if high <= low:
-        return np.ones(dates.size)
-    return 1.0 + TIE_BREAK * (dates.astype(np.float64) - low) / (high - low)
 
 
 def _by_date(table: FacetTable, final: np.ndarray, window: int, newest: bool):

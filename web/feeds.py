@@ -122,12 +122,7 @@ def _removed(store, since: str) -> list[dict]:
 def _since(raw: str | None) -> str:
     if not raw:
         raise BadRequest("since fehlt: ein Zeitpunkt im Format JJJJ-MM-TTThh:mm:ss (UTC), z. B. 2024-01-31T00:00:00")
-    try:
-        moment = datetime.fromisoformat(raw.strip().replace("Z", "+00:00").replace(" ", "+"))
-    except ValueError as exc:
-        raise BadRequest(f"since ist kein gültiger Zeitpunkt: {raw!r} (Format JJJJ-MM-TTThh:mm:ss)") from exc
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    return params.moment(raw, "since")
 
 
 def _limit(raw: str | None) -> int:

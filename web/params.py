@@ -51,15 +51,15 @@ def search_request(args: MultiDict, default_per_page: int = 20, default_collapse
     )
 
 
-def moment(raw: str | None) -> str | None:
-    """``modified_since``: an ISO time (``2024-01-31T00:00:00Z``; UTC without an offset), as the store writes
-    times; BadRequest otherwise."""
+def moment(raw: str | None, name: str = "modified_since") -> str | None:
+    """An ISO time parameter (``modified_since``, ``since``: ``2024-01-31T00:00:00Z``; UTC without an offset), as
+    the store writes times; BadRequest otherwise."""
     if not raw:
         return None
     try:
         parsed = datetime.fromisoformat(raw.strip().replace("Z", "+00:00").replace(" ", "+"))
     except ValueError as exc:
-        raise BadRequest(f"modified_since ist kein gültiger Zeitpunkt: {raw!r} (Format JJJJ-MM-TTThh:mm:ss)") from exc
+        raise BadRequest(f"{name} ist kein gültiger Zeitpunkt: {raw!r} (Format JJJJ-MM-TTThh:mm:ss)") from exc
     parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC).isoformat(timespec="seconds")
 
