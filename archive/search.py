@@ -20,7 +20,7 @@ from archive.columns import FacetTable
 from archive.engine import Execution, Reader, Terms
 from archive.errors import BadRequest
 from archive.facets import BY_NAME, BY_QUERY_FIELD, FACETS, MUSTER, Facet
-from archive.query import And, Or, ParsedQuery, Phrase, Prefix, Word, highlight_terms, parse, to_plan
+from archive.query import And, Or, ParsedQuery, Phrase, Prefix, Word, compound_parts, highlight_terms, parse, to_plan
 from archive.query import plan as wq
 from archive.query.expand import lexicon
 from archive.query.reading import COMMON_SHARE, Reading, literal, read
@@ -285,12 +285,20 @@ def _needed(words: int) -> int:
 def _relaxed(node, terms: Terms, matched: np.ndarray, execution: Execution) -> Partial | None:
     """For an implicit AND of at least two free-text words or phrases: the documents that miss some
     but not too many of them. Explicit operators keep their meaning: field filters and negations
-    still apply, and ORed alternatives count as one word. None if the query is not of that shape."""
+    still apply, and ORed alternatives count as one word. A single compound word counts its parts as
+    words ("Hochwasserschutz": documents on "Hochwasser" only). None if the query is not of that shape."""
+    if isinstance(node, Word):
+        return _partial(list(compound_parts(node.text, terms)), [], terms, matched, execution)
     if not isinstance(node, And):
         return None
     optional = [c for c in node.children if isinstance(c, Word | Phrase | Prefix | Or)]
     required = [c for c in node.children if c not in optional]
     compiled = [to_plan(c, terms=terms, fields=FIELD_QUERIES) for c in optional]
+    return _partial(compiled, required, terms, matched, execution)
+
+
+def _partial(compiled: list[wq.Plan], required: list, terms: Terms, matched: np.ndarray,
+             execution: Execution) -> Partial | None:
     compiled = [q for q in compiled if q is not wq.NOTHING]
     if len(compiled) < 2:
         return None

@@ -84,10 +84,33 @@ def test_split_uses_index_terms_and_prefers_fewer_parts(index):
     lex = lexicon(terms)
     assert lex.split("Radverkehrsförderung") == ("radverkehr", "forder")
     assert lex.split("Straßenbäume") == ("strass", "baum")
-    assert lex.split("Haushalt") is None  # "haus" is no index term here
+    assert lex.split("Hausboot") is None  # "boot" is no index term here
+    assert lex.split("Hochhaus") is None  # neither is "hoch"; "haus" is (a part of "Haushalt")
+    assert lex.split("Hausbäume") == ("haus", "baum")  # parts of the text's compounds count
     assert lex.split("Kita") is None  # too short to split
-    assert lex.split("Radverkehr") is None  # "rad" and "verkehr" are no index terms here
+    assert lex.split("Radverkehr") == ("rad", "verkehr")  # parts of "Radwege" and "Radverkehrs|förderung"
     assert lexicon(index.reader().terms) is lex  # cached per index state
+
+
+FLOOD = {
+    1: ("Hochwasserschutz am Rhein", "Der Hochwasserschutz wird verbessert.", "2020-01-01"),
+    2: ("Vorsorge gegen Hochwasser", "Die Hochwasservorsorge braucht Rückhalteflächen. Das Hochwasser kommt.",
+        "2021-01-01"),
+    3: ("Denkmalschutz", "Der Schutz alter Gebäude.", "2022-01-01"),
+    4: ("Haushalt", "Der Haushalt der Stadt wird beraten.", "2018-01-01"),
+}
+
+
+def test_a_compound_with_few_matches_also_lists_documents_on_its_parts(tmp_path):
+    ix = Index(tmp_path)
+    ix.add(_row(doc_id, *values) for doc_id, values in FLOOD.items())
+    result = search(ix.reader(), SearchRequest(q="Hochwasserschutz"), lambda ids: {i: FLOOD[i][1] for i in ids})
+    found = [hit.id for hit in result.hits]
+    assert found[0] == 1  # the compound's own word first
+    assert set(found[1:]) == {2, 3} and result.partial == 2  # "Hochwasser" (also inside "Hochwasservorsorge"), "Schutz"
+    assert HINT_PARTIAL in result.hints
+    assert [hit.id for hit in search(ix.reader(), SearchRequest(q="Hochwasserschutz", literal=True),
+                                     lambda ids: {}).hits][:1] == [1]
 
 
 def test_suffixes_are_no_compound_parts(tmp_path):

@@ -13,13 +13,16 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from archive.analysis import TokenTerms, iter_tokens, prefix_key, term
+from archive.analysis import TokenTerms, iter_tokens, prefix_key, term, token_terms
 from archive.query import plan as wq
 from archive.query.ast import TEXT_FIELD, And, Field, MatchAll, Node, Not, Or, Phrase, Prefix, Word
 from archive.query.expand import Lexicon, lexicon, synonyms_of
 from archive.query.plan import Terms
 
-__all__ = ["MAX_PREFIX_SCAN", "MAX_PREFIX_TERMS", "TEXT_FIELDS", "highlight_terms", "prefix_expansions", "to_plan"]
+__all__ = [
+    "MAX_PREFIX_SCAN", "MAX_PREFIX_TERMS", "TEXT_FIELDS", "compound_parts", "highlight_terms", "prefix_expansions",
+    "to_plan",
+]
 
 TEXT_FIELDS: tuple[tuple[str, float], ...] = (("title", 3.0), ("body", 1.0))
 TITLE_ONLY: tuple[tuple[str, float], ...] = (("title", 1.0),)
@@ -90,7 +93,7 @@ def _expanded(raw: str, info: TokenTerms, targets: Targets, lex: Lexicon | None)
         stem = info.parts[0].terms[0]
         parts = lex.split(raw)
         if parts:
-            each = tuple(_any([wq.Term(f, p, boost=b) for f, b in targets]) for p in parts)
+            each = tuple(_part_query(p, targets) for p in parts)
             extra.append(wq.All(each, boost=SPLIT_BOOST))
         heads = lex.heads(stem)
         if heads:
@@ -102,6 +105,24 @@ def _expanded(raw: str, info: TokenTerms, targets: Targets, lex: Lexicon | None)
         if compiled is not None:
             extra.append(wq.with_boost(compiled, SYNONYM_BOOST))
     return _any(exact + extra)
+
+
+def _part_query(part: str, targets: Targets) -> wq.Plan:
+    """A part of a query compound, as a word of the text or as a part of the text's own compounds."""
+    own = [wq.Term(f, part, boost=b) for f, b in targets]
+    inside = [wq.Term(PARTS_FIELDS[f], part, boost=b * PARTS_BOOST) for f, b in targets]
+    return _any(own + inside)
+
+
+def compound_parts(word: str, terms: Terms) -> tuple[wq.Plan, ...]:
+    """One plan per part of a free-text query word that is a closed compound ("Hochwasserschutz": "Hochwasser",
+    "Schutz"), each as a word or as a part of the text's compounds; () for other words. Partial matches of a
+    compound use these (``archive.search``)."""
+    info = token_terms(word)
+    if info.joined is not None or len(info.parts) != 1:
+        return ()
+    parts = lexicon(terms).split(word)
+    return tuple(_part_query(p, TEXT_FIELDS) for p in parts) if parts else ()
 
 
 def prefix_expansions(text: str, terms: Terms, fieldname: str) -> list[str]:
