@@ -93,6 +93,22 @@ def test_docx_larger_run(tmp_path):
     assert parse_in_process(path).metadata.title == TITLE
 
 
+def test_docx_bold_title_broken_by_a_manual_line_break(tmp_path):
+    """One bold paragraph, two lines of the text: both halves are the title, the second begins capitalised."""
+    first, second = "Musterstadt wird", "Sicherer Hafen"
+
+    def broken(document):
+        document.add_paragraph().add_run("Resolution").bold = True
+        run = document.add_paragraph().add_run(first)
+        run.bold = True
+        run.add_break()
+        run.add_text(second)
+    path = _docx(tmp_path / "broken.docx", broken)
+    doc = parse_in_process(path)
+    assert f"{first}\n{second}" in doc.text  # the break stays a line break in the text
+    assert doc.metadata.title == f"{first} {second}"
+
+
 _ODT_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
            'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
            'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" '

@@ -31,6 +31,17 @@ _ADDRESSEE = re.compile(
     r"^(?:An\s+(?:den|die|das)\b|Herrn?\b|Frau\b|z\.\s?Hd\.|zu Händen|-?\s*im Hause|Sehr geehrte|Liebe\b|"
     r"(?:Herrn?\s+|Frau\s+)?(?:Ober)?bürgermeister(?:in)?\b|Landrat\b|Landrätin\b|Vorsitzende[rn]?\s+des)",
     re.IGNORECASE)
+# a type word naming its sender: "Ergänzungsantrag der Fraktion BÜNDNIS 90/DIE GRÜNEN", "Resolution der SPD-Fraktion"
+_TYPE_OF_SENDER = re.compile(
+    r"^(?:\w+\s+)?(?:\w*antrag|\w*anfrage|presse\w+|pm|resolution|stellungnahme|\w*rede|redebeitrag|positionspapier)"
+    r"\s+(?:der|des|von|vom)\s+(?!\d)", re.IGNORECASE)
+_SENDER_WORD = re.compile(r"\b(?:\w*fraktion|gruppe|ratsmitglied\w*|stadtverordnete\w*|kreisverband|ortsverband)\b",
+                          re.IGNORECASE)
+# the opening of a motion's text: "Die Ratsversammlung möge beschließen:", "Der Rat wolle beschließen"
+_FORMULA = re.compile(r"\b(?:möge|wolle|mögen|wollen)\b.{0,40}\bbeschlie(?:ß|ss)en\b|\bbeantrag(?:t|en)\b.{0,40}:$|"
+                      r"\bbittet\b.{0,60}:$", re.IGNORECASE)
+MAX_PARAGRAPH_LINES = 3  # lines of one emphasised paragraph matched in the text
+LONG_LINE = 100  # a line this long is a paragraph of text rather than a title line
 _FORM_HEADER = re.compile(r"\b(?:Gremium|Termin|TOP|Sitzung|ö\s+nö|öffentlich|nichtöffentlich)\b")
 _INCOMPLETE_END = re.compile(r"[-–,:(„\"]$")
 # a line that goes on from the one before it: lower case, a conjunction or preposition, a dash
@@ -117,7 +128,14 @@ def emphasis_levels(head: list[tuple[int, str]], emphasis: tuple[Emphasis, ...])
         key = _fold(item.text)
         if key and (key not in marked or item.level < marked[key]):
             marked[key] = item.level
-    return [marked.get(_fold(line)) for _, line in head]
+    levels = [marked.get(_fold(line)) for _, line in head]
+    # one emphasised paragraph with manual line breaks ("Lübeck wird⏎Sicherer Hafen") is several lines of the text
+    for n in range(len(head)):
+        for size in range(2, MAX_PARAGRAPH_LINES + 1):
+            level = marked.get(_fold(" ".join(line for _, line in head[n:n + size])))
+            if level is not None and n + size <= len(head):
+                levels[n:n + size] = [level] * size
+    return levels
 
 
 def features(cand: Candidate, context: "Context") -> dict[str, float]:
@@ -139,6 +157,7 @@ def features(cand: Candidate, context: "Context") -> dict[str, float]:
     if text == context.rule_pick:
         f["rule_pick"] = 1.0
     f.update(_continuation_flags(cand, context))
+    f.update(_last_line_flags(cand))
     if cand.line > 0 and rules.TYPE_LINE.match(context.head[cand.line - 1][1]):
         f["after_type_line"] = 1.0
     if cand.line > 0 and _TYPE_DATE.match(context.head[cand.line - 1][1]):
@@ -164,6 +183,22 @@ def _continuation_flags(cand: Candidate, context: "Context") -> dict[str, float]
     return f
 
 
+def _last_line_flags(cand: Candidate) -> dict[str, float]:
+    """For a candidate of several lines: whether its last line is where the text begins (a motion's formula, a
+    line ending in a colon, a paragraph-long line)."""
+    if len(cand.lines) < 2:
+        return {}
+    last = cand.lines[-1].strip()
+    flags = {"last:formula": bool(_FORMULA.search(last)), "last:colon_end": last.endswith(":"),
+             "last:long": len(last) >= LONG_LINE and len(last) > 2 * len(cand.lines[0])}
+    return {name: 1.0 for name, hit in flags.items() if hit}
+
+
+def _type_of_sender(line: str) -> bool:
+    return bool(_TYPE_OF_SENDER.match(line)) and len(line.split()) <= 10 and bool(
+        _SENDER_WORD.search(line) or parties_in(line))
+
+
 def _form_flags(line: str, is_place) -> dict[str, bool]:
     """What kind of line the candidate starts with (most mean: not a title)."""
     return {
@@ -172,6 +207,7 @@ def _form_flags(line: str, is_place) -> dict[str, bool]:
         "type_only": bool(rules.TYPE_ONLY.match(line) or rules.TYPE_LINE.match(line)),
         "type_date": bool(_TYPE_DATE.match(line)),
         "type_phrase": bool(rules.TYPE_PHRASE.match(line)),
+        "type_of_sender": _type_of_sender(line),
         "field": rules._is_field(line),
         "parenthesised": bool(rules.PARENTHESISED.match(line)),
         "person": bool(rules.PERSON.match(line)),
