@@ -215,12 +215,13 @@ def test_the_document_page_shows_gleicher_mustertext(store: Path, ids):
 def test_collapse_on_the_api_and_the_search_page(store: Path, ids):
     app = make_app(store)
     muster = {ids[name] for name in FILES if "mittagessen" in name}
+    # a phrase: the single word "Mittagessen" would also list documents on "Essen" (the town) as partial matches
     with app.test_client() as client:
-        plain = client.get("/api/search?q=Mittagessen").get_json()
-        grouped = client.get("/api/search?q=Mittagessen&collapse=same_text").get_json()
-        page = client.get("/?q=Mittagessen").get_data(as_text=True)
-        ungrouped = client.get("/?q=Mittagessen&collapse=none").get_data(as_text=True)
-        bad = client.get("/api/search?q=Mittagessen&collapse=titel")
+        plain = client.get("/api/search?q=%22gesundes+Mittagessen%22").get_json()
+        grouped = client.get("/api/search?q=%22gesundes+Mittagessen%22&collapse=same_text").get_json()
+        page = client.get("/?q=%22gesundes+Mittagessen%22").get_data(as_text=True)
+        ungrouped = client.get("/?q=%22gesundes+Mittagessen%22&collapse=none").get_data(as_text=True)
+        bad = client.get("/api/search?q=%22gesundes+Mittagessen%22&collapse=titel")
     assert {hit["id"] for hit in plain["hits"]} == muster and "versions" not in plain["hits"][0]
     assert grouped["total"] == 3  # documents, not entries
     [hit] = grouped["hits"]
