@@ -5,8 +5,8 @@ answers the request with the archive's own search (facet counts, top hits, snipp
 and the merge sums the totals and facet counts and takes the best hits by score. Compared with one index over
 the same documents: totals and facet counts are sums, so they are equal wherever every shard reads the query as
 the one index does; they differ where the reading depends on statistics that each shard only knows for its own
-documents (a word in 40 % of the documents becomes optional; a multi-word query with few full matches also lists
-partial matches). The top 10 overlap as far as BM25 over per-shard statistics allows (each shard has its own
+documents (a word in 40 % of the documents becomes optional; a multi-word query or a compound with few full matches
+also lists partial matches). The top 10 overlap as far as BM25 over per-shard statistics allows (each shard has its own
 idf). A distributed engine closes both gaps with a first phase that collects global term statistics
 (OpenSearch's ``dfs_query_then_fetch``), which this simulation leaves out. Timings: the single index, the shards
 one after the other, the slowest shard (what a parallel fan-out waits for), and the merge itself.
@@ -37,6 +37,7 @@ class Merged:
     total: int
     ids: list[int]
     facets: dict[str, Counter]
+    partial: int = 0  # partial matches among ``total`` (each shard decides on its own whether to list them)
 
 
 def shard_name(state: str | None) -> str:
@@ -90,7 +91,8 @@ def merge(results: list, request: SearchRequest) -> Merged:
     hits = sorted((hit for result in results for hit in result.hits),
                   key=lambda hit: (-(hit.score or 0.0), hit.id))
     start = (request.page - 1) * request.per_page
-    return Merged(sum(r.total for r in results), [h.id for h in hits[start:start + request.per_page]], dict(facets))
+    return Merged(sum(r.total for r in results), [h.id for h in hits[start:start + request.per_page]], dict(facets),
+                  sum(r.partial for r in results))
 
 
 def compare(store: Path, repeat: int = 3) -> dict:
@@ -138,6 +140,7 @@ def _one(kind: str, item, single, readers: dict, texts, repeat: int) -> dict:
     overlap = len(set(top) & set(merged.ids)) / len(top) if top and scored else None
     return {"kind": kind, "query": item if isinstance(item, str) else list(item), "total": alone.total,
             "merged_total": merged.total, "same_total": alone.total == merged.total, "same_facets": same_facets,
+            "partial": bool(alone.partial or merged.partial),
             "top10_overlap": overlap, "single_ms": min(one_ms), "shards_sum_ms": min(shard_ms),
             "slowest_shard_ms": min(slowest_ms), "merge_ms": min(merge_ms)}
 
