@@ -85,13 +85,20 @@ def print_report(report: dict) -> None:
     print("engines  side by side (fresh process per round; facets + top-10 snippets included)")
     for kind, row in report.items():
         built = row["build"]
-        print(f"  {kind:8} reindex {built['reindex_s']} s, index {built['index_mb']} MB; "
-              f"http {row['http']['requests_per_s']} req/s (p95 {row['http']['p95_ms']} ms)")
-        for part in PARTS:
-            values = [r[part] for r in row["rounds"] if r.get(part)]
+        http = row["http"]
+        reused = " (recorded " + built["at"] + ")" if built.get("reused") else ""
+        print(f"  {kind:8} reindex {built['reindex_s']} s{reused}, index {built['index_mb']} MB, load "
+              f"{built.get('load_before')}->{built.get('load_after')}; http {http['requests_per_s']} req/s "
+              f"(p50 {http['p50_ms']}, p95 {http['p95_ms']}, p99 {http.get('p99_ms')} ms; server RSS "
+              f"{http.get('server_rss_mb')} MB, peaks {http.get('server_peak_rss_mb')} MB; load "
+              f"{http.get('load_before')}->{http.get('load_after')})")
+        for part in (*PARTS, "phrase"):
+            values = [(r["by_kind"] if part == "phrase" else r)[part] for r in row["rounds"]
+                      if (r["by_kind"] if part == "phrase" else r).get(part)]
             p50 = "/".join(f"{v['p50_ms']:.1f}" for v in values)
             p95 = "/".join(f"{v['p95_ms']:.1f}" for v in values)
             print(f"    {part:8} p50 {p50} ms  p95 {p95} ms")
+        print("    load    " + " ".join(f"{r.get('load_before')}->{r.get('load_after')}" for r in row["rounds"]))
 
 
 if __name__ == "__main__":
