@@ -7,6 +7,7 @@ with the same facet counts in both; the rankings must agree (top-10 overlap); wr
 
 import random
 import shutil
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archive import DRAFT, Archive, SearchRequest
+from archive.analysis import analyze
 from archive.engine import ENGINES, engine_path
 from archive.engine.tantivy import reader as tantivy_reader
+from archive.query import plan as plans
 from archive.search import MAX_WINDOW, _match
 from bench.synth import Generator
 from tests.conftest import make_app, write_documents
@@ -358,3 +361,48 @@ def test_an_unchanged_tantivy_index_keeps_its_reader(private: Path):
     archive.index.refresh_interval = 0
     assert archive.index.reader().table.size == first.table.size + 1
     archive.close()
+
+
+@pytest.mark.parametrize("kind", list(ENGINES))
+def test_a_snippet_follows_its_text_once_indexed(private: Path, kind: str):
+    """Snippets are kept per index state: a page seen again gives the same snippets, and a text changed and indexed
+    again is shown as it is now."""
+    archive = Archive(private, engine=kind)
+    archive.index.refresh_interval = 0
+    first = archive.search(SearchRequest(q="Sozialticket", per_page=3))
+    assert [h.snippet for h in archive.search(SearchRequest(q="Sozialticket", per_page=3)).hits] == [
+        h.snippet for h in first.hits]
+    changed = first.hits[0].id
+    with archive.store.transaction():
+        archive.store.db.conn.execute("UPDATE documents SET text = ? WHERE id = ?",
+                                      ["Das Sozialticket wird verlängert, beschließt der Quaxelrat.", changed])
+        archive.store.queue_index([changed])
+    archive.sync_index()
+    again = archive.search(SearchRequest(q="Sozialticket", per_page=100))
+    [hit] = [h for h in again.hits if h.id == changed]
+    assert "Quaxelrat" in hit.snippet
+    archive.close()
+
+
+def test_tantivy_top_k_of_a_plan_matching_every_document_ends(archives):
+    """Deepened to the whole index, tantivy's top-k has every hit even when the last fetch was exactly full."""
+    reader = archives["tantivy"].index.reader()
+    table = reader.table
+    words = sorted({term for word in WORDS for term in analyze(word)})
+    plan = plans.Any(tuple(plans.Term("body", term) for term in words) + tuple(
+        plans.Term("title", term) for term in words))
+    execution = reader.execution()
+    assert execution.match(plan).all()
+    _docs, scores = _every_hit(reader, plan)
+    assert (scores > 0).all()
+    reader.few = 0
+    try:
+        outcome: list = []
+        worker = threading.Thread(target=lambda: outcome.append(execution.top(plan, np.ones(table.size, bool),
+                                                                              table.size)), daemon=True)
+        worker.start()
+        worker.join(timeout=60)
+    finally:
+        del reader.few
+    assert outcome, "top() did not end"
+    assert [score for _docnum, score in outcome[0]] == np.sort(scores.astype(np.float64))[::-1].tolist()

@@ -163,7 +163,7 @@ class _Fetched:
             docs, scores = self.reader.found(self.reader.searcher.search(
                 self.query, limit=want, offset=int(self.docs.size), count=False).hits)
             self.docs, self.scores = np.concatenate((self.docs, docs)), np.concatenate((self.scores, scores))
-            self.complete = docs.size < want
+            self.complete = docs.size < want or self.docs.size >= self.reader.table.size  # no hit left
         return self.docs, self.scores, self.complete
 
 
