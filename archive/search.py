@@ -450,14 +450,10 @@ def _by_score(table: FacetTable, execution: Execution, compiled: wq.Plan, final:
 
 
 def _by_date(table: FacetTable, final: np.ndarray, window: int, newest: bool):
-    docs = np.flatnonzero(final)
-    dates = table.dates[docs]
-    if newest:
-        order = np.lexsort((-docs, -dates))  # newest first, then the later docnum
-    else:
-        undated = np.where(dates > 0, dates, 99_999_999)
-        order = np.lexsort((docs, undated))
-    return [(int(d), None) for d in docs[order[:window]]]
+    """The first ``window`` docnums of ``final`` by date: newest first (then the later docnum), or oldest first
+    (then the earlier docnum), undated last either way; from the table's orders, sorted once per searcher."""
+    order = table.newest_first if newest else table.oldest_first
+    return [(int(d), None) for d in order[final[order]][:window]]
 
 
 SNIPPET_CACHE = 4096  # snippets kept per process, by index state, document and marked terms
