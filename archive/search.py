@@ -9,6 +9,8 @@ facet's counts ignore that facet's own filter (so the user can add an OR value).
 
 import datetime
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import chain
@@ -143,7 +145,7 @@ def search(reader: Reader, request: SearchRequest,
         scored = _ordered(table, match, request, window)
         ids = table.ids
         hits = [Hit(docnum, int(ids[docnum]), score) for docnum, score in scored[window - request.per_page:window]]
-    hits = _with_snippets(hits, match.parsed, reader.terms, texts)
+    hits = _with_snippets(hits, match.parsed, reader, texts)
     return SearchResult(request, match.parsed, match.total, hits, facets, facet_values, match.partial_total,
                         match.reading, entries=entries)
 
@@ -456,23 +458,40 @@ def _by_score(table: FacetTable, execution: Execution, compiled: wq.Plan, final:
 
 
 def _by_date(table: FacetTable, final: np.ndarray, window: int, newest: bool):
-    docs = np.flatnonzero(final)
-    dates = table.dates[docs]
-    if newest:
-        order = np.lexsort((-docs, -dates))  # newest first, then the later docnum
-    else:
-        undated = np.where(dates > 0, dates, 99_999_999)
-        order = np.lexsort((docs, undated))
-    return [(int(d), None) for d in docs[order[:window]]]
+    """The first ``window`` docnums of ``final`` by date: newest first (then the later docnum), or oldest first
+    (then the earlier docnum), undated last either way; from the table's orders, sorted once per searcher."""
+    order = table.newest_first if newest else table.oldest_first
+    return [(int(d), None) for d in order[final[order]][:window]]
 
 
-def _with_snippets(hits: list[Hit], parsed: ParsedQuery, terms: Terms,
+SNIPPET_CACHE = 4096  # snippets kept per process, by index state, document and marked terms
+_snippets: OrderedDict = OrderedDict()
+_snippets_lock = threading.Lock()
+
+
+def _with_snippets(hits: list[Hit], parsed: ParsedQuery, reader: Reader,
                    texts: Callable[[list[int]], dict[int, str]]) -> list[Hit]:
+    """Each hit with its snippet. A snippet depends on the document's text and the marked terms only, and a text
+    that changes is indexed again (a new reader state): so snippets are kept per state, and a page seen again (the
+    next page of a result, the same query from another user) reads no text and analyses nothing."""
     if not hits:
         return hits
-    marked = highlight_terms(parsed.node, terms)
-    bodies = texts([hit.id for hit in hits])
-    return [replace(h, snippet=make_snippet(bodies.get(h.id, ""), marked)) for h in hits]
+    marked = frozenset(highlight_terms(parsed.node, reader.terms))
+    keys = {hit.id: (reader.state, hit.id, marked) for hit in hits}
+    with _snippets_lock:
+        found = {key: _snippets[key] for key in keys.values() if key in _snippets}
+        for key in found:
+            _snippets.move_to_end(key)
+    missing = [doc_id for doc_id, key in keys.items() if key not in found]
+    if missing:
+        bodies = texts(missing)
+        made = {keys[doc_id]: make_snippet(bodies.get(doc_id, ""), marked) for doc_id in missing}
+        found.update(made)
+        with _snippets_lock:
+            _snippets.update(made)
+            while len(_snippets) > SNIPPET_CACHE:
+                _snippets.popitem(last=False)
+    return [replace(h, snippet=found[keys[h.id]]) for h in hits]
 
 
 # -- field:value in the query language -----------------------------------

@@ -25,15 +25,18 @@ def main() -> None:
     words = vocabulary(ROOT / "data" / "sample")
     report = {"docs": args.docs, "machine": f"{platform.machine()}, {platform.python_version()}",
               "vocabulary_words": len(words)}
-    report["ingest"] = throughput.measure_ingest(out / "ingest", words, args.pdfs)
+    if not args.skip_ingest:
+        report["ingest"] = throughput.measure_ingest(out / "ingest", words, args.pdfs)
     if not args.skip_formats:
         report["extraction"] = formats.measure(out / "formats-store")
     store = out / f"store-{args.docs}"
     report["build"] = build_store(store, words, args.docs, args.reuse)
-    report["search"] = searches.measure(store, args.repeat)
-    report["http"] = load.measure(store, words, args.seconds, args.concurrency)
+    if not args.skip_main:
+        report["search"] = searches.measure(store, args.repeat)
+        report["http"] = load.measure(store, words, args.seconds, args.concurrency)
     if not args.skip_engines:
-        report["engines"] = engines.compare(store, args.repeat, args.rounds, words, args.seconds, args.concurrency)
+        report["engines"] = engines.compare(store, args.repeat, args.rounds, words, args.seconds, args.concurrency,
+                                            reuse=args.reuse)
     if not args.skip_shards:
         report["shards"] = shards.compare(store, args.repeat)
     if not args.skip_exports:
@@ -59,6 +62,9 @@ def _args() -> argparse.Namespace:
     ap.add_argument("--skip-exports", action="store_true", help="skip the /api/export measurement")
     ap.add_argument("--skip-related", action="store_true", help="skip text reuse and similar documents")
     ap.add_argument("--skip-engines", action="store_true", help="skip the Whoosh/tantivy comparison")
+    ap.add_argument("--skip-main", action="store_true",
+                    help="skip the default engine's search and HTTP figures (the engine comparison has both engines')")
+    ap.add_argument("--skip-ingest", action="store_true", help="skip the ingest of 3-page PDFs")
     ap.add_argument("--skip-shards", action="store_true", help="skip the simulation of one tantivy index per Land")
     ap.add_argument("--rounds", type=int, default=2, help="alternating fresh-process rounds per engine")
     return ap.parse_args()
@@ -99,9 +105,10 @@ def _insert(archive: Archive, batch: list) -> None:
 
 def print_report(report: dict) -> None:
     print(f"\n== Antragsarchiv benchmark: {report['docs']} documents ({report['machine']}) ==")
-    ing = report["ingest"]
-    print(f"ingest   {ing['files']} PDFs x {ing['pages_per_file']} pages: {ing['docs_per_s']} docs/s, "
-          f"{ing['pages_per_s']} pages/s ({ing['workers']} workers)")
+    if "ingest" in report:
+        ing = report["ingest"]
+        print(f"ingest   {ing['files']} PDFs x {ing['pages_per_file']} pages: {ing['docs_per_s']} docs/s, "
+              f"{ing['pages_per_s']} pages/s ({ing['workers']} workers)")
     if "extraction" in report:
         ext = report["extraction"]
         print(f"extract  per format, 1 worker ({ext['corpus']}):")
@@ -117,7 +124,21 @@ def print_report(report: dict) -> None:
     build = report["build"]
     if not build.get("reused"):
         print(f"reindex  {build['reindex_s']} s ({build['reindex_docs_per_s']} docs/s), index {build['index_mb']} MB")
-    print("search   (facets + top-10 snippets included)")
+    if "search" in report:
+        _print_main(report)
+    if "engines" in report:
+        engines.print_report(report["engines"])
+    if "shards" in report:
+        shards.print_report(report["shards"])
+    if "export" in report:
+        exports.print_report(report["export"])
+    if "related" in report:
+        related.print_report(report["related"])
+
+
+def _print_main(report: dict) -> None:
+    print(f"search   (facets + top-10 snippets included; load {report['search'].get('load_before')}->"
+          f"{report['search'].get('load_after')})")
     for kind, row in report["search"]["by_kind"].items():
         print(f"  {kind:10} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  max {row['max_ms']:7.1f} ms")
     for part in ("overall", "cold", "warm"):
@@ -127,16 +148,8 @@ def print_report(report: dict) -> None:
     http = report["http"]
     print(f"http     {http['requests_per_s']} req/s on /api/search ({http['workers']} gunicorn workers, "
           f"{http['concurrency']} clients, {http['distinct_queries']} distinct queries, {http['requests']} requests, "
-          f"{http['errors']} errors, "
-          f"p50 {http['p50_ms']} ms, p95 {http['p95_ms']} ms)")
-    if "engines" in report:
-        engines.print_report(report["engines"])
-    if "shards" in report:
-        shards.print_report(report["shards"])
-    if "export" in report:
-        exports.print_report(report["export"])
-    if "related" in report:
-        related.print_report(report["related"])
+          f"{http['errors']} errors, p50 {http['p50_ms']} ms, p95 {http['p95_ms']} ms, p99 {http['p99_ms']} ms; "
+          f"server RSS {http['server_rss_mb']} MB; load {http['load_before']}->{http['load_after']})")
 
 
 if __name__ == "__main__":

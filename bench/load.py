@@ -76,20 +76,27 @@ def _client(port: int, paths: list[str], stop: float, offset: int, times: list, 
 
 
 def measure(store: Path, words: list[str], seconds: float, concurrency: int, workers: int = 2,
-            engine: str = "whoosh") -> dict:
+            engine: str = "whoosh", warm_spelling: bool = False) -> dict:
     """Clients cycle through the query mix from different offsets; nothing is warmed beforehand
-    except each worker's searcher (one request per worker). ``engine``: the app's ``SEARCH_ENGINE``."""
+    except each worker's searcher (one request per worker). ``engine``: the app's ``SEARCH_ENGINE``.
+    ``warm_spelling``: also a query that finds nothing, twice per worker, so that the vocabulary of the spelling
+    suggestions (every title of the store, read once per process: about 2 s at 100k) is built before the
+    clients start (what a long-running server has done long before)."""
     port = _free_port()
     server = _serve(store, port, workers, engine)
     try:
         _wait_ready(port, time.monotonic() + 300)
         paths = _paths(words)
-        for _ in range(workers):
+        for _ in range(workers * (2 if warm_spelling else 1)):
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             conn.request("GET", "/api/search?q=")
             conn.getresponse().read()
+            if warm_spelling:  # a query that finds nothing: "Meinten Sie …?" builds its vocabulary once
+                conn.request("GET", "/api/search?q=Xqzvwyk")
+                conn.getresponse().read()
             conn.close()
         times, errors = [], []
+        load_before = [round(value, 2) for value in os.getloadavg()]
         stop = time.monotonic() + seconds
         offsets = [n * len(paths) // concurrency for n in range(concurrency)]
         threads = [threading.Thread(target=_client, args=(port, paths, stop, offsets[n], times, errors))
@@ -100,10 +107,30 @@ def measure(store: Path, words: list[str], seconds: float, concurrency: int, wor
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
+        load_after = [round(value, 2) for value in os.getloadavg()]
+        rss = server_rss(server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    stats = _stats(times) if times else {"p50_ms": None, "p95_ms": None}
+    stats = _stats(times) if times else {"p50_ms": None, "p95_ms": None, "p99_ms": None}
     return {"requests": len(times), "errors": len(errors), "requests_per_s": round(len(times) / elapsed, 1),
-            "p50_ms": stats["p50_ms"], "p95_ms": stats["p95_ms"], "workers": workers, "concurrency": concurrency,
-            "distinct_queries": len(paths), "engine": engine}
+            "p50_ms": stats["p50_ms"], "p95_ms": stats["p95_ms"], "p99_ms": stats["p99_ms"], "workers": workers,
+            "concurrency": concurrency, "distinct_queries": len(paths), "engine": engine, **rss,
+            "warm_spelling": warm_spelling,
+            "load_before": load_before, "load_after": load_after}
+
+
+def server_rss(group: int) -> dict:
+    """Resident memory of the server's processes (gunicorn's master and workers, the process group ``group``), MB:
+    now, and the sum of each process's peak (``VmHWM``)."""
+    now = peak = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if os.getpgid(int(status.parent.name)) != group:
+                continue
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except (OSError, ValueError):
+            continue
+        now += int(fields.get("VmRSS", "0 kB").split()[0])
+        peak += int(fields.get("VmHWM", "0 kB").split()[0])
+    return {"server_rss_mb": round(now / 1024, 1), "server_peak_rss_mb": round(peak / 1024, 1)}

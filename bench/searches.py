@@ -10,6 +10,7 @@ engines compared side by side each start with empty caches:
 
 import argparse
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -39,6 +40,7 @@ def _request(item) -> SearchRequest:
 
 
 def measure(store: Path, repeat: int, engine: str = "whoosh") -> dict:
+    load_before = [round(value, 2) for value in os.getloadavg()]
     archive = Archive.open(store, engine=engine)
     archive.search(SearchRequest(q="warmup"))  # opens the searcher and decodes the facet table once
     by_kind, everything, cold, warm = {}, [], [], []
@@ -55,7 +57,8 @@ def measure(store: Path, repeat: int, engine: str = "whoosh") -> dict:
         everything.extend(times)
     archive.close()
     return {"by_kind": by_kind, "overall": _stats(everything), "cold": _stats(cold),
-            "warm": _stats(warm) if warm else None, "repeat": repeat, "engine": engine}
+            "warm": _stats(warm) if warm else None, "repeat": repeat, "engine": engine,
+            "load_before": load_before, "load_after": [round(value, 2) for value in os.getloadavg()]}
 
 
 def fresh(store: Path, repeat: int, engine: str) -> dict:
@@ -82,9 +85,12 @@ def varied_queries(words: list[str], count: int, seed: int = 11) -> list[str]:
 
 def _stats(times: list[float]) -> dict:
     ordered = sorted(times)
-    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return {"p50_ms": round(statistics.median(ordered), 1), "p95_ms": round(p95, 1), "max_ms": round(ordered[-1], 1),
-            "n": len(ordered)}
+
+    def at(share: float) -> float:
+        return round(ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))], 1)
+
+    return {"p50_ms": round(statistics.median(ordered), 1), "p95_ms": at(0.95), "p99_ms": at(0.99),
+            "max_ms": round(ordered[-1], 1), "n": len(ordered)}
 
 
 if __name__ == "__main__":

@@ -5,14 +5,22 @@ fed by the same syncs in several commits (several segments each). Every query ki
 with the same facet counts in both; the rankings must agree (top-10 overlap); writes reach both at once.
 """
 
+import random
 import shutil
+import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive import DRAFT, Archive, SearchRequest
+from archive.analysis import analyze
 from archive.engine import ENGINES, engine_path
-from archive.search import MAX_WINDOW
+from archive.engine.tantivy import reader as tantivy_reader
+from archive.query import plan as plans
+from archive.search import MAX_WINDOW, _match
 from bench.synth import Generator
 from tests.conftest import make_app, write_documents
 from tests.docs import make_docx, motion_text
@@ -252,3 +260,149 @@ def test_a_query_of_only_filters_lists_the_newest_first(archives, kind: str):
     page = archive.search(SearchRequest(q="partei:SPD", per_page=10))
     shown = archive.documents([hit.id for hit in page.hits])
     assert [shown[hit.id]["date"] or "" for hit in page.hits] == newest
+
+
+# -- the tantivy reader's shortcuts against tantivy's own full answers ---------
+# The tantivy engine reads matches as bitmaps (a histogram aggregation over the ids) and scores a top-k deepened
+# until the page is certain; here both are compared with what tantivy gives when asked for every hit.
+
+SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
+
+
+def _plans(reader, q: str) -> tuple:
+    """The compiled plan of ``q`` and its scoring plan (with the optional words), as ``archive.search`` makes them."""
+    match = _match(reader, SearchRequest(q=q))
+    return match.execution, match.scoring.query, match.scoring.prior
+
+
+def _every_hit(reader, plan) -> tuple[np.ndarray, np.ndarray]:
+    """tantivy's every hit of ``plan``, docnums and scores: the reference."""
+    return reader.found(reader.searcher.search(reader.query(plan), limit=reader.table.size, count=False).hits)
+
+
+def _random_mask(size: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.random(size) < rng.choice([0.002, 0.05, 0.3, 1.0])
+
+
+@pytest.mark.parametrize("q", [q for q in QUERIES if q])
+def test_tantivy_match_bitmaps_are_its_hits(archives, q):
+    reader = archives["tantivy"].index.reader()
+    execution, plan, _prior = _plans(reader, q)
+    docs, _scores = _every_hit(reader, plan)
+    expected = np.zeros(reader.table.size, dtype=bool)
+    expected[docs] = True
+    assert np.array_equal(execution.match(plan), expected)
+    assert np.array_equal(tantivy_reader.live_ids(reader.searcher), reader.table.ids)
+
+
+@settings(max_examples=80, deadline=None)
+@given(q=st.sampled_from([q for q in QUERIES if q and not q.startswith("-")]), seed=SEEDS,
+       limit=st.integers(min_value=1, max_value=80), few=st.sampled_from([0, 10_000]),
+       weights=st.sampled_from(["none", "recency", "type"]))
+def test_tantivy_top_k_is_the_best_of_every_hit(archives, q, seed, limit, few, weights):
+    """Either way of ``top`` (restricted to few candidates, or tantivy's top-k deepened) gives the ``limit`` best
+    of every hit by score times weight, among random candidates, with the weights the search uses (recency, and the
+    doubled weight of a preferred type, which reaches hits far below tantivy's own top-k)."""
+    reader = archives["tantivy"].index.reader()
+    execution, plan, _prior = _plans(reader, q)
+    table = reader.table
+    prior = {"none": None, "recency": table.recency,
+             "type": table.recency * np.where(table["doc_type"].having({"antrag"}, table.size), 2.0, 1.0)}[weights]
+    candidates = _random_mask(table.size, seed)
+    docs, scores = _every_hit(reader, plan)
+    keep = candidates[docs]
+    docs, weighted = docs[keep], scores[keep].astype(np.float64) * (1.0 if prior is None else prior[docs[keep]])
+    reader.few = few
+    try:
+        found = execution.top(plan, candidates, limit, prior)
+    finally:
+        del reader.few
+    best = np.sort(weighted)[::-1][:limit]
+    assert [score for _docnum, score in found] == best.tolist()
+    by_doc = dict(zip(docs.tolist(), weighted.tolist(), strict=True))
+    assert all(candidates[docnum] and by_doc[docnum] == score for docnum, score in found)
+
+
+@settings(max_examples=40, deadline=None)
+@given(q=st.sampled_from(QUERIES), seed=SEEDS, sort=st.sampled_from(["relevance", "newest"]))
+def test_random_filter_combinations_count_alike_in_both_engines(archives, q, seed, sort):
+    """Facet counts (each facet without its own filter), totals and pages under random filters of several facets."""
+    rnd = random.Random(seed)
+    table = archives["whoosh"].index.reader().table
+    filters = {}
+    for name in rnd.sample(["doc_type", "state", "party", "topic", "year", "muster"], rnd.randint(1, 3)):
+        values = list(table[name].values)
+        filters[name] = tuple(rnd.sample(values, min(len(values), rnd.randint(1, 2))))
+    request = SearchRequest(q=q, filters=filters, sort=sort, per_page=10, facet_limit=1000,
+                            date_from=rnd.choice([None, "2019-01-01"]))
+    results = {kind: archive.search(request) for kind, archive in archives.items()}
+    assert results["whoosh"].total == results["tantivy"].total
+    assert results["whoosh"].facets == results["tantivy"].facets
+    if sort == "newest":
+        assert [h.id for h in results["whoosh"].hits] == [h.id for h in results["tantivy"].hits]
+
+
+def test_an_unchanged_tantivy_index_keeps_its_reader(private: Path):
+    """The reader is only made anew when tantivy committed or ``facets.db`` changed (its masks stay cached)."""
+    archive = Archive(private, engine="tantivy")
+    archive.index.refresh_interval = 0
+    first = archive.index.reader()
+    archive.search(SearchRequest(q="Kita"))
+    assert archive.index.reader() is first
+    archive.close()
+    writer = Archive(private, engine="whoosh")
+    with writer.store.transaction():
+        writer.store.insert_documents([Generator(list(WORDS), seed=99).document(SYNTHETIC + 50)],
+                                      keep_originals=False)
+    writer.sync_index()
+    writer.close()
+    archive = Archive(private, engine="tantivy")
+    archive.index.refresh_interval = 0
+    assert archive.index.reader().table.size == first.table.size + 1
+    archive.close()
+
+
+@pytest.mark.parametrize("kind", list(ENGINES))
+def test_a_snippet_follows_its_text_once_indexed(private: Path, kind: str):
+    """Snippets are kept per index state: a page seen again gives the same snippets, and a text changed and indexed
+    again is shown as it is now."""
+    archive = Archive(private, engine=kind)
+    archive.index.refresh_interval = 0
+    first = archive.search(SearchRequest(q="Sozialticket", per_page=3))
+    assert [h.snippet for h in archive.search(SearchRequest(q="Sozialticket", per_page=3)).hits] == [
+        h.snippet for h in first.hits]
+    changed = first.hits[0].id
+    with archive.store.transaction():
+        archive.store.db.conn.execute("UPDATE documents SET text = ? WHERE id = ?",
+                                      ["Das Sozialticket wird verlängert, beschließt der Quaxelrat.", changed])
+        archive.store.queue_index([changed])
+    archive.sync_index()
+    again = archive.search(SearchRequest(q="Sozialticket", per_page=100))
+    [hit] = [h for h in again.hits if h.id == changed]
+    assert "Quaxelrat" in hit.snippet
+    archive.close()
+
+
+def test_tantivy_top_k_of_a_plan_matching_every_document_ends(archives):
+    """Deepened to the whole index, tantivy's top-k has every hit even when the last fetch was exactly full."""
+    reader = archives["tantivy"].index.reader()
+    table = reader.table
+    words = sorted({term for word in WORDS for term in analyze(word)})
+    plan = plans.Any(tuple(plans.Term("body", term) for term in words) + tuple(
+        plans.Term("title", term) for term in words))
+    execution = reader.execution()
+    assert execution.match(plan).all()
+    _docs, scores = _every_hit(reader, plan)
+    assert (scores > 0).all()
+    reader.few = 0
+    try:
+        outcome: list = []
+        worker = threading.Thread(target=lambda: outcome.append(execution.top(plan, np.ones(table.size, bool),
+                                                                              table.size)), daemon=True)
+        worker.start()
+        worker.join(timeout=60)
+    finally:
+        del reader.few
+    assert outcome, "top() did not end"
+    assert [score for _docnum, score in outcome[0]] == np.sort(scores.astype(np.float64))[::-1].tolist()

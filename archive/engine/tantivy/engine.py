@@ -28,7 +28,7 @@ from archive.errors import IndexWriteError
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the ``bit`` field (match bitmaps)
 FACETS_FILE = "facets.db"
 WRITER_HEAP = 64_000_000  # bytes of tantivy's indexing buffer (per thread)
 REBUILD_THREADS = 2
@@ -156,17 +156,19 @@ class TantivyEngine:
     # -- reading -------------------------------------------------------
 
     def reader(self) -> TantivyReader:
-        """This thread's reader, refreshed when the index changed (checked every ``refresh_interval`` s)."""
+        """This thread's reader, refreshed when the index changed (checked every ``refresh_interval`` s, by the
+        stamps of tantivy's ``meta.json`` and of ``facets.db``: a searcher and its facet table are only made anew
+        when one changed)."""
         reader = getattr(self._local, "reader", None)
         checked = getattr(self._local, "checked", float("-inf"))
         if reader is not None and time.monotonic() - checked < self.refresh_interval:
             return reader
         build_id, ix = self._index()
-        ix.reload()
-        searcher = ix.searcher()
-        ids = live_ids(searcher)
-        state = (build_id, int(ids.size), _meta_stamp(self.path), _facets_stamp(self.path))
-        if reader is None or reader.state != state:
+        state = (build_id, _meta_stamp(self.path), _facets_stamp(self.path))  # read before the reload: at worst
+        if reader is None or reader.state != state:  # the reader is newer than its state, and is built again
+            ix.reload()
+            searcher = ix.searcher()
+            ids = live_ids(searcher)
             reader = TantivyReader(searcher, ix.schema, self._table(build_id, ids), state)
             self._local.reader = reader
         self._local.checked = time.monotonic()

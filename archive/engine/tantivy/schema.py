@@ -17,11 +17,15 @@ LISTED = ("municipality_name", "district_name", "state", "party")  # Whoosh KEYW
 LISTED_AS_IS = ("topic",)  # Whoosh KEYWORD(commas)
 TEXT_FIELDS = frozenset(ANALYSED + PARTS)  # scored; the others are filters (no score, as in Whoosh)
 FIELDS = frozenset(("id", *ANALYSED, *PARTS, *SINGLE, *LISTED, *LISTED_AS_IS))
+# Each document's ``bit`` is 2 ** (id % BITS): summed over the matching documents of a bucket of BITS ids, the bits
+# of its matches (``reader.matching_ids``). Sums of distinct powers of two below 2 ** 53 are exact in float64.
+BITS = 52
 
 
 def build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_unsigned_field("id", stored=True, indexed=True, fast=True)
+    builder.add_float_field("bit", stored=False, indexed=False, fast=True)
     for name in ANALYSED:
         builder.add_text_field(name, tokenizer_name="raw", index_option="position")
     for name in PARTS:
@@ -48,6 +52,7 @@ def build_document(analysis: tuple[int, dict, dict]) -> tantivy.Document:
     doc_id, tokens, raw = analysis
     doc = tantivy.Document()
     doc.add_unsigned("id", doc_id)
+    doc.add_float("bit", float(2 ** (doc_id % BITS)))
     for name, found in tokens.items():
         doc.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", [tantivy.Token(*token) for token in found]))
     for name, values in raw.items():
