@@ -145,7 +145,7 @@ def search(reader: Reader, request: SearchRequest,
         scored = _ordered(table, match, request, window)
         ids = table.ids
         hits = [Hit(docnum, int(ids[docnum]), score) for docnum, score in scored[window - request.per_page:window]]
-    hits = _with_snippets(hits, match.parsed, reader, texts)
+    hits = _with_snippets(hits, match.marked, reader, texts)
     return SearchResult(request, match.parsed, match.total, hits, facets, facet_values, match.partial_total,
                         match.reading, entries=entries)
 
@@ -178,6 +178,7 @@ class _Match:
     scoring: "Scoring"
     ranked: bool
     execution: Execution
+    marked: frozenset[str] = frozenset()  # the terms snippets highlight
 
     @property
     def partial_total(self) -> int:
@@ -189,18 +190,20 @@ class _Match:
 
 
 def _match(reader: Reader, request: SearchRequest) -> _Match:
+    """One request through the layers, top down: parse, read, compile every plan it needs (``_compile``), then
+    execute them on the engine and filter by the facet table; nothing goes back to the query layer."""
     table, terms = reader.table, reader.terms
     parsed = parse(request.q)
     reading = literal(parsed.node) if request.literal else read(parsed.node, _common_terms(terms))
-    compiled = to_plan(reading.node, terms=terms, fields=FIELD_QUERIES)
+    plans = _compile(parsed, reading, terms, table)
     execution = reader.execution()  # one request: the engine reads each posting list once, for matching and scoring
-    matched = execution.match(compiled)
+    matched = execution.match(plans.match)
     allowed = _filter_masks(table, request)
     final = _intersect(matched, allowed.values())
     ranked = bool(request.q.strip())
     partial = None
     if ranked and request.sort == "relevance" and int(final.sum()) < RELAX_BELOW:
-        partial = _relaxed(reading.node, terms, matched, execution)
+        partial = _partial(plans, matched, execution)
         if partial is not None:
             matched = matched | partial.docs
             partial = partial.within(_intersect(partial.docs, allowed.values()))
@@ -208,8 +211,27 @@ def _match(reader: Reader, request: SearchRequest) -> _Match:
                 parsed = ParsedQuery(parsed.node, (*parsed.hints, HINT_PARTIAL))
             else:
                 partial = None
-    scoring = Scoring(_with_optional(compiled, reading, terms), _preferred(table, reading))
-    return _Match(parsed, reading, matched, allowed, final, partial, scoring, ranked, execution)
+    scoring = Scoring(plans.score, plans.prior)
+    return _Match(parsed, reading, matched, allowed, final, partial, scoring, ranked, execution, plans.marked)
+
+
+@dataclass(frozen=True)
+class Plans:
+    """Every engine plan one request needs, compiled at once before anything is executed."""
+
+    match: wq.Plan  # what a document must match
+    score: wq.Plan  # what ranks it: ``match`` with the optional words (type and council words) at a low weight
+    prior: np.ndarray | None  # a weight per docnum (the type the query names)
+    words: tuple[wq.Plan, ...]  # the words a partial match counts (() when the query has no such shape)
+    keep: wq.Plan | None  # what a partial match must still match (filters, negations)
+    marked: frozenset[str]  # the terms snippets highlight
+
+
+def _compile(parsed: ParsedQuery, reading: Reading, terms: Terms, table: FacetTable) -> Plans:
+    compiled = to_plan(reading.node, terms=terms, fields=FIELD_QUERIES)
+    words, keep = _partial_plans(reading.node, terms)
+    return Plans(compiled, _with_optional(compiled, reading, terms), _preferred(table, reading), words, keep,
+                 frozenset(highlight_terms(parsed.node, terms)))
 
 
 # -- reading of type and council words ---------------------------------------
@@ -284,35 +306,39 @@ def _needed(words: int) -> int:
     return max(1, words - 1) if words <= 4 else -(-3 * words // 4)
 
 
-def _relaxed(node, terms: Terms, matched: np.ndarray, execution: Execution) -> Partial | None:
-    """For an implicit AND of at least two free-text words or phrases: the documents that miss some
-    but not too many of them. Explicit operators keep their meaning: field filters and negations
-    still apply, and ORed alternatives count as one word. A single compound word counts its parts as
-    words ("Hochwasserschutz": documents on "Hochwasser" only). None if the query is not of that shape."""
+def _partial_plans(node, terms: Terms) -> tuple[tuple[wq.Plan, ...], wq.Plan | None]:
+    """For an implicit AND of at least two free-text words or phrases: a plan per word, and the plan of the rest
+    (field filters and negations, which a partial match must still meet; ORed alternatives count as one word).
+    A single compound word counts its parts as words ("Hochwasserschutz": documents on "Hochwasser" only).
+    ``((), None)`` if the query is not of that shape."""
+    required: list = []
     if isinstance(node, Word):
-        return _partial(list(compound_parts(node.text, terms)), [], terms, matched, execution)
-    if not isinstance(node, And):
-        return None
-    optional = [c for c in node.children if isinstance(c, Word | Phrase | Prefix | Or)]
-    required = [c for c in node.children if c not in optional]
-    compiled = [to_plan(c, terms=terms, fields=FIELD_QUERIES) for c in optional]
-    return _partial(compiled, required, terms, matched, execution)
-
-
-def _partial(compiled: list[wq.Plan], required: list, terms: Terms, matched: np.ndarray,
-             execution: Execution) -> Partial | None:
+        compiled = list(compound_parts(node.text, terms))
+    elif isinstance(node, And):
+        optional = [c for c in node.children if isinstance(c, Word | Phrase | Prefix | Or)]
+        required = [c for c in node.children if c not in optional]
+        compiled = [to_plan(c, terms=terms, fields=FIELD_QUERIES) for c in optional]
+    else:
+        return (), None
     compiled = [q for q in compiled if q is not wq.NOTHING]
     if len(compiled) < 2:
+        return (), None
+    keep = to_plan(And(tuple(required)) if len(required) > 1 else required[0], terms=terms,
+                   fields=FIELD_QUERIES) if required else None
+    return tuple(compiled), keep
+
+
+def _partial(plans: Plans, matched: np.ndarray, execution: Execution) -> Partial | None:
+    """The documents that miss some but not too many of the query's words (``_needed``)."""
+    if not plans.words:
         return None
     words = np.zeros(matched.size, dtype=np.int16)
-    for query in compiled:
+    for query in plans.words:
         words += execution.match(query)
-    candidates = (words >= _needed(len(compiled))) & ~matched
-    if candidates.any() and required:
-        keep = to_plan(And(tuple(required)) if len(required) > 1 else required[0], terms=terms,
-                       fields=FIELD_QUERIES)
-        candidates &= execution.match(keep)
-    return Partial(wq.Any(tuple(compiled)), candidates, words, len(compiled))
+    candidates = (words >= _needed(len(plans.words))) & ~matched
+    if candidates.any() and plans.keep is not None:
+        candidates &= execution.match(plans.keep)
+    return Partial(wq.Any(plans.words), candidates, words, len(plans.words))
 
 
 # -- copies of one text as one entry (collapse=same_text) -------------------
@@ -469,14 +495,13 @@ _snippets: OrderedDict = OrderedDict()
 _snippets_lock = threading.Lock()
 
 
-def _with_snippets(hits: list[Hit], parsed: ParsedQuery, reader: Reader,
+def _with_snippets(hits: list[Hit], marked: frozenset[str], reader: Reader,
                    texts: Callable[[list[int]], dict[int, str]]) -> list[Hit]:
     """Each hit with its snippet. A snippet depends on the document's text and the marked terms only, and a text
     that changes is indexed again (a new reader state): so snippets are kept per state, and a page seen again (the
     next page of a result, the same query from another user) reads no text and analyses nothing."""
     if not hits:
         return hits
-    marked = frozenset(highlight_terms(parsed.node, reader.terms))
     keys = {hit.id: (reader.state, hit.id, marked) for hit in hits}
     with _snippets_lock:
         found = {key: _snippets[key] for key in keys.values() if key in _snippets}

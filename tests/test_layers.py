@@ -56,3 +56,32 @@ def test_the_whoosh_analyzers_stay_where_existing_indexes_find_them():
     tokenizers = {type(schema[name].analyzer.items[0]) for name in ("title", "title_parts", "faction")}
     assert {(cls.__module__, cls.__name__) for cls in tokenizers} == {
         ("archive.analysis", "GermanTokenizer"), ("archive.analysis", "PartsTokenizer")}
+
+
+# the query layer's compiler, which a request must not go back to once its plans are executed
+COMPILER = {"to_plan", "compound_parts", "highlight_terms", "parse", "read", "literal"}
+COMPILING = {"_match", "_compile", "_with_optional", "_partial_plans"}  # archive/search.py: where a request is compiled, at its top
+
+
+def compiler_calls(path: Path) -> dict[str, set[str]]:
+    """Function name -> the compiler functions it calls, for every top-level function of ``path``."""
+    out = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef):
+            called = {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+            out[node.name] = called & COMPILER
+    return out
+
+
+def test_a_request_is_compiled_once_at_the_top_then_executed():
+    """archive/search.py compiles every plan of a request in one step (parse, read, ``_compile``) before the
+    engine executes them: matching, partial matches, ranking and snippets only execute plans."""
+    calls = compiler_calls(ROOT / "archive" / "search.py")
+    assert {name for name, found in calls.items() if found} <= COMPILING
+    assert calls["_match"] >= {"parse", "read"}
+
+
+def test_the_compile_check_sees_calls(tmp_path: Path):
+    module = tmp_path / "m.py"
+    module.write_text("def _rank(node, terms):\n    return to_plan(node, terms=terms)\n", encoding="utf-8")
+    assert compiler_calls(module) == {"_rank": {"to_plan"}}
