@@ -60,7 +60,8 @@ def test_the_whoosh_analyzers_stay_where_existing_indexes_find_them():
 
 # the query layer's compiler, which a request must not go back to once its plans are executed
 COMPILER = {"to_plan", "compound_parts", "highlight_terms", "parse", "read", "literal"}
-COMPILING = {"_match", "_compile", "_with_optional", "_partial_plans"}  # archive/search.py: where a request is compiled, at its top
+# archive/search.py: where a request is compiled, at its top
+COMPILING = {"_match", "_compile", "_with_optional", "_partial_plans"}
 
 
 def compiler_calls(path: Path) -> dict[str, set[str]]:
