@@ -13,15 +13,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import ingest
-from archive import alerts, audit, consistency, indexing, reuse, similar, snapshot, spelling, stats, topic_training
-from archive.corrections import InvalidCorrection, changed_fields, parse_correction
+from archive import alerts, audit, indexing, reuse, similar, spelling, stats, topic_training
 from archive.engine import DEFAULT_ENGINE, Engine, built_engines, engine_path, open_engine
 from archive.errors import ArchiveError, BadRequest, IndexWriteError, NotFound, StoreError
-from archive.ingesting import Outcome, ingest_files
 from archive.query.expand import lexicon
-from archive.reprocessing import reprocess
 from archive.search import SearchRequest, SearchResult, matching, ordered_ids, search
-from archive.store import DRAFT, MISSING, PUBLISHED, STATES, WITHDRAWN, Store
+from archive.store import DRAFT, MISSING, PUBLISHED, STATES, WITHDRAWN, Store, consistency, snapshot
+from archive.store.corrections import InvalidCorrection, changed_fields, parse_correction
+from archive.store.ingesting import Outcome, ingest_files
+from archive.store.reprocessing import reprocess
 from archive.suggest import Suggestion
 from archive.suggest import for_store as suggester_for
 from archive.suggest import forget as forget_suggestions
@@ -98,7 +98,7 @@ class Archive:
         return reprocess(self.store, self.engines, status, workers=workers, limits=limits, everything=everything)
 
     def correct(self, doc_id: int, values: Mapping, account: str | None = None) -> dict:
-        """Store the metadata staff confirmed or corrected (form values: see ``archive.corrections``) and mark
+        """Store the metadata staff confirmed or corrected (form values: see ``archive.store.corrections``) and mark
         it reviewed, recording ``account`` and the fields changed in the audit log; raise ``InvalidCorrection``
         with a German message per field."""
         current = self.store.get(doc_id, with_text=False)
@@ -149,7 +149,7 @@ class Archive:
         return indexing.sync(self.store, self.engines)
 
     def check(self, repair: bool = False, account: str | None = None) -> consistency.Report:
-        """Compare SQLite, the index and the stored originals (see ``archive.consistency``)."""
+        """Compare SQLite, the index and the stored originals (see ``archive.store.consistency``)."""
         report = consistency.check(self.store, self.engines, repair)
         if repair and report.drift:
             audit.record(self.store.db.conn, account, audit.REPAIR, detail=report.summary())
@@ -186,7 +186,7 @@ class Archive:
         return reuse.rebuild(self.store.db.conn, batch=batch, on_batch=on_batch)
 
     def snapshot(self, out: Path, on_batch=None) -> int:
-        """Write the published documents to the SQLite file ``out`` for Datasette (``archive.snapshot``); returns
+        """Write the published documents to the SQLite file ``out`` for Datasette (``archive.store.snapshot``); returns
         how many."""
         return snapshot.write(self.store, out, on_batch=on_batch)
 

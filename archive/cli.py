@@ -19,7 +19,7 @@ from tqdm import tqdm
 import ingest
 from archive import DRAFT, PUBLISHED, Archive, ArchiveError, topic_training
 from archive.engine import DEFAULT_ENGINE, ENGINES
-from archive.ingesting import ADDED, FAILED, UNCHANGED, UPDATED, Outcome
+from archive.store.ingesting import ADDED, FAILED, UNCHANGED, UPDATED, Outcome
 from archive.worker import THREADS, Worker
 
 archive_dir_option = click.option(

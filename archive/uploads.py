@@ -19,10 +19,10 @@ from pathlib import Path
 
 import ingest
 from archive import audit, reuse
-from archive.corrections import form_values, parse_correction
 from archive.errors import ArchiveError
-from archive.ingesting import log_failed_attachments, store_attachments
 from archive.store import DRAFT, FAILED_PARSE, PENDING, Store, now
+from archive.store.corrections import form_values, parse_correction
+from archive.store.ingesting import log_failed_attachments, store_attachments
 
 log = logging.getLogger(__name__)
 

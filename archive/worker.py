@@ -9,7 +9,7 @@
 - ``sync_index()``: carry out the index requests that SQLite writes queued (``archive.indexing``);
 - the app's own periodic jobs (``periodic``: the daily e-mail alert digests at ``ALERTS_AT``);
 - ``nightly_snapshot()``, periodic (``SNAPSHOT_AT``, huey's clock is UTC): the published archive as one SQLite file,
-  ``ARCHIVE_DIR/snapshot/antragsarchiv.db`` (``archive.snapshot``), which ``/api/snapshot.db`` serves.
+  ``ARCHIVE_DIR/snapshot/antragsarchiv.db`` (``archive.store.snapshot``), which ``/api/snapshot.db`` serves.
 
 huey drops a job from its queue when it starts it; the truth about what is left to do is in SQLite (uploads in
 state ``queued``/``processing``, the index outbox), so at each start the worker queues again what a killed
@@ -25,7 +25,8 @@ from pathlib import Path
 
 from huey import SqliteHuey, crontab
 
-from archive import snapshot, uploads
+from archive import uploads
+from archive.store import snapshot
 
 log = logging.getLogger(__name__)
 

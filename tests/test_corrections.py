@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 import ingest
 from archive import Archive, InvalidCorrection, SearchRequest
 from archive import store as store_module
-from archive.corrections import changed_fields, parse_correction
 from archive.search import BY_NAME
+from archive.store.corrections import changed_fields, parse_correction
 
 BOCHUM = {"municipality": "Bochum", "municipality_ars": "059110000000", "district": "Bochum",
           "district_ars": "05911", "state": "Nordrhein-Westfalen"}

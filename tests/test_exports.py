@@ -13,7 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from archive import DRAFT, PUBLISHED, WITHDRAWN, Archive, exports, snapshot
+from archive import DRAFT, PUBLISHED, WITHDRAWN, Archive, exports
+from archive.store import snapshot
 from archive.worker import Worker
 from tests.conftest import STORE_DOCS, make_app
 from tests.docs import make_docx, motion_text

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from archive import Archive, InvalidCorrection, uploads
-from archive.corrections import given_metadata
+from archive.store.corrections import given_metadata
 from tests.docs import make_docx, motion_text
 
 

@@ -14,9 +14,9 @@ from docx.shared import Pt
 
 from archive import DRAFT, Archive, SearchRequest, vorlage
 from archive import store as store_module
-from archive.corrections import form_values
 from archive.placeholders import PLACEHOLDERS, for_document, found_names
 from archive.reflow import clean_text, paragraphs
+from archive.store.corrections import form_values
 from archive.vorlage import NOTE_PARAGRAPHS
 from tests.conftest import make_app
 from tests.docs import make_pdf

@@ -5,8 +5,8 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from archive import ArchiveError, BadRequest, InvalidCorrection, NotFound, SearchResult, uploads
-from archive.corrections import given_metadata
 from archive.facets import FACETS
+from archive.store.corrections import given_metadata
 from archive.suggest import DEFAULT_LIMIT as DEFAULT_SUGGESTIONS
 from archive.suggest import MAX_LIMIT as MAX_SUGGESTIONS
 from web import receiving, security, visibility

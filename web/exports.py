@@ -1,5 +1,5 @@
 """Exports: ``GET /api/export?format=csv|xlsx|jsonl|zip&…`` (every row of a search, streamed) and
-``GET /api/snapshot.db`` (the latest SQLite snapshot of the published archive, see ``archive.snapshot``).
+``GET /api/snapshot.db`` (the latest SQLite snapshot of the published archive, see ``archive.store.snapshot``).
 
 The export takes the parameters of ``/api/search`` (``page``, ``per_page`` and ``facet_limit`` are checked but
 play no part: every matching row is listed, in the search's order) plus ``format``, ``text=1`` (the full text
@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file, url_for
 
-from archive import ArchiveError, BadRequest, NotFound, SearchRequest, exports, snapshot
+from archive import ArchiveError, BadRequest, NotFound, SearchRequest, exports
+from archive.store import snapshot
 from web import params
 from web.context import get_archive
 

@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from archive import PUBLISHED, STATES, InvalidCorrection, uploads, vocab
-from archive.corrections import STAFF_ONLY, form_values
 from archive.store import UNSURE, unsure_fields
+from archive.store.corrections import STAFF_ONLY, form_values
 from web import accounts, receiving, security
 from web.context import get_archive
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import sqlite_utils
 
 from archive import audit, reuse
-from archive.corrections import REVIEWED_COLUMNS, STAFF_ONLY
 from archive.errors import BadRequest, NotFound
-from archive.rows import metadata_columns
+from archive.store.corrections import REVIEWED_COLUMNS, STAFF_ONLY
+from archive.store.rows import metadata_columns
 from ingest import ParsedDocument
 from ingest.records import CONFIDENCE_FIELDS, UNSURE
 

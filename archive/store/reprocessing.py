@@ -13,11 +13,11 @@ from collections.abc import Iterator
 
 import ingest
 from archive import indexing
-from archive.corrections import REVIEWED_COLUMNS
 from archive.engine import Engines
 from archive.errors import ArchiveError
-from archive.ingesting import FAILED, UNCHANGED, UPDATED, Outcome, log_failed_attachments, store_attachments
 from archive.store import EXTRACTION_RECORD, Store, decoded_row
+from archive.store.corrections import REVIEWED_COLUMNS
+from archive.store.ingesting import FAILED, UNCHANGED, UPDATED, Outcome, log_failed_attachments, store_attachments
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from datetime import date
 
 from archive import vocab
 from archive.errors import BadRequest
-from archive.rows import metadata_columns
+from archive.store.rows import metadata_columns
 from ingest import reference
 
 # form field -> the SQLite columns it sets
