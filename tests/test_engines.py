@@ -5,6 +5,7 @@ fed by the same syncs in several commits (several segments each). Every query ki
 with the same facet counts in both; the rankings must agree (top-10 overlap); writes reach both at once.
 """
 
+import math
 import random
 import shutil
 import threading
@@ -296,6 +297,9 @@ def test_tantivy_match_bitmaps_are_its_hits(archives, q):
     assert np.array_equal(tantivy_reader.live_ids(reader.searcher), reader.table.ids)
 
 
+SCORE_RTOL = 1e-6
+
+
 @settings(max_examples=80, deadline=None)
 @given(q=st.sampled_from([q for q in QUERIES if q and not q.startswith("-")]), seed=SEEDS,
        limit=st.integers(min_value=1, max_value=80), few=st.sampled_from([0, 10_000]),
@@ -319,9 +323,11 @@ def test_tantivy_top_k_is_the_best_of_every_hit(archives, q, seed, limit, few, w
     finally:
         del reader.few
     best = np.sort(weighted)[::-1][:limit]
-    assert [score for _docnum, score in found] == best.tolist()
+    # equal up to float32 rounding: tantivy sums a restricted query's scores in another order (a relative 1e-8)
+    assert np.allclose([score for _docnum, score in found], best, rtol=SCORE_RTOL, atol=0.0)
     by_doc = dict(zip(docs.tolist(), weighted.tolist(), strict=True))
-    assert all(candidates[docnum] and by_doc[docnum] == score for docnum, score in found)
+    assert all(candidates[docnum] and math.isclose(by_doc[docnum], score, rel_tol=SCORE_RTOL)
+               for docnum, score in found)
 
 
 @settings(max_examples=40, deadline=None)
