@@ -63,3 +63,15 @@ def test_person_names():
 def test_a_name_line_is_never_the_title(first, last, title):
     text = f"Ratsfraktion Musterstadt\n{first} {last}\nMusterstadt, 04.05.2022\n{title}\n{BODY}"
     assert extract_metadata(text).title == title
+
+
+def test_a_title_line_ending_in_a_verb_of_its_clause_goes_on():
+    """A line that ends in an auxiliary or modal verb ("… wird") or a possessive ("… seiner") is cut: the next line is
+    the rest of the title, even when it begins with a capital."""
+    text = "\n".join([
+        "SPD-Fraktion im Rat der Stadt Musterstadt", "Musterstadt, 24. Januar 2019", "Resolution",
+        "Musterstadt wird", "Sicherer Hafen", "Der Rat möge beschließen:",
+        "Die Stadt erklärt sich zum Sicheren Hafen für Menschen, die aus Seenot gerettet wurden. Die Verwaltung "
+        "wird beauftragt, dies umzusetzen.",
+    ])
+    assert extract_metadata(text).title == "Musterstadt wird Sicherer Hafen"

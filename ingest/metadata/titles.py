@@ -60,7 +60,10 @@ PARENTHESISED = re.compile(r"^\(.*\)$")
 DANGLING = re.compile(
     r"\s(?:als|der|die|das|den|dem|des|und|oder|für|von|vom|mit|zur|zum|zu|im|in|an|am|auf|bei|über|nach|aus|"
     r"gegen|ohne|durch|eines|einer|einen|ein|eine|einem|kein|keine|keinen|keiner|nicht|sowie|bzw\.|wie|dass|um|"
-    r"statt|unter|vor|zwischen|bis|seine|ihre|unsere|unser|mehr)$|[-–,:]$",
+    r"statt|unter|vor|zwischen|bis|seine|ihre|unsere|unser|mehr|"
+    # a possessive before its noun, an auxiliary or modal verb before the rest of its clause ("Lübeck wird")
+    r"seiner|seinen|seinem|ihrer|ihren|ihrem|unserer|unseren|unserem|wird|werden|ist|sind|muss|müssen|darf|dürfen|"
+    r"soll|sollen|kann|können|will|wollen)$|[-–,:]$",
     re.IGNORECASE,
 )
 PERSON = re.compile(r"^(?:Dr\.|Prof\.|Herrn?\b|Frau\b)")
