@@ -1,9 +1,9 @@
 """Query-side expansion of single words, driven by the index's own term dictionary and a curated list.
 
 * **Decompounding**: a closed German compound ("Radverkehrsförderung", "Straßenbäume", "Schulsanierung")
-  is split into parts that are index terms themselves ("radverkehr" + "forder", linking -s- and
-  plural endings are handled by stemming each part). The split with the fewest parts wins, ties go to
-  the higher geometric mean of document frequencies (Koehn & Knight). At most three parts.
+  is split by the decompounder the index uses for the text (``archive.compounds``), and its pieces are grouped
+  into the fewest parts that the index holds, as words or as parts of the text's compounds ("radverkehr" +
+  "forder"); ties go to the higher geometric mean of document frequencies (Koehn & Knight).
 * **Compound heads**: index terms that begin with the word's stem ("Straßenbahn" -> "straßenbahnlinie",
   "barrierefrei" -> "barrierefreiheit"), the most frequent few.
 * **Synonyms and abbreviations** from ``archive/synonyms.csv`` (``B-Plan`` = ``Bebauungsplan``).
@@ -32,10 +32,6 @@ SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "synonyms.csv"
 TEXT_FIELDS = ("title", "body")
 PART_FIELDS = ("title_parts", "body_parts")
 
-MIN_COMPOUND_CHARS = 8  # shorter words are not split
-MIN_PART_CHARS = 3  # each part, before stemming
-MIN_PART_STEM = 3  # each part, after stemming
-MAX_PARTS = 3
 MIN_HEAD_STEM = 5  # stems shorter than this get no compound-head expansion
 MAX_HEADS = 3  # head expansions kept, highest document frequency first
 MAX_HEAD_SCAN = 500  # index terms looked at per field
